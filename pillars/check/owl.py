@@ -1,0 +1,219 @@
+"""OWL 2 DL check: owlready2 loads the ontology (and the instances), HermiT reasons over it.
+
+Reports an inconsistent corpus and every unsatisfiable class (a class that can have no
+member, usually a modelling error such as a subclass of two disjoint classes). Where the
+whole corpus is inconsistent, the check narrows it down to the graph that makes it so, because
+HermiT itself says only "inconsistent".
+
+HermiT runs in Java. Without a Java runtime the check reports that once and stops: nothing
+else in Pillars needs Java.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import owlready2
+import pyoxigraph as ox
+
+from pillars.check import Finding
+from pillars.corpus import Corpus, CorpusError, GraphSource, read_all
+from pillars.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH
+
+CHECK = "owl"
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+_RDF_TYPE = ox.NamedNode(_RDF + "type")
+_OBJECT_PROPERTY = ox.NamedNode(_OWL + "ObjectProperty")
+_DATATYPE_PROPERTY = ox.NamedNode(_OWL + "DatatypeProperty")
+_ANNOTATION_PROPERTY = ox.NamedNode(_OWL + "AnnotationProperty")
+
+# HermiT's own heap; the default of owlready2 (2 GB) is more than a corpus of articles needs
+# and the CI machine is shared.
+JAVA_MEMORY_MB = 1000
+
+
+def java_executable() -> str | None:
+    """The Java runtime owlready2 will call, or None when there is none on PATH."""
+    return shutil.which(owlready2.JAVA_EXE)
+
+
+def run(corpus: Corpus, with_instances: bool = True) -> list[Finding]:
+    """Check the ontology (and, by default, every instance graph) with owlready2 and HermiT."""
+    sources = _reasoning_sources(corpus.sources, with_instances)
+    try:
+        selected = [(source.graph, quads) for source, quads in read_all(sources)]
+    except CorpusError as err:
+        return [
+            Finding(CHECK, "Violation", f"OWL check not run: {err}", file=str(err.path),
+                    line=err.line, column=err.column, rule="load")
+        ]  # fmt: skip
+    findings = dl_sanity(selected)
+    java = java_executable()
+    if java is None:
+        findings.append(
+            Finding(
+                CHECK,
+                "Warning",
+                "Java was not found on PATH, so the OWL reasoning check (HermiT: consistency "
+                "and unsatisfiable classes) was skipped. Install a Java runtime (for example "
+                "the Debian package default-jre-headless) to run it.",
+                rule="hermit",
+            )
+        )
+        return findings
+    with tempfile.TemporaryDirectory(prefix="pillars-owl-") as tmp:
+        outcome = _reason(Path(tmp), selected, "corpus" if with_instances else "ontology")
+        findings.extend(outcome.findings)
+        if outcome.inconsistent and with_instances:
+            findings.extend(_localise(Path(tmp), selected))
+    return findings
+
+
+def _reasoning_sources(sources: Sequence[GraphSource], with_instances: bool) -> list[GraphSource]:
+    # Shapes are not OWL: loading SHACL terms would only add noise (and punning).
+    if not with_instances:
+        return [s for s in sources if s.graph == ONTOLOGY_GRAPH]
+    return [s for s in sources if s.graph != SHAPES_GRAPH]
+
+
+class _Outcome:
+    def __init__(self, findings: list[Finding], inconsistent: bool) -> None:
+        self.findings = findings
+        self.inconsistent = inconsistent
+
+
+def _write_ntriples(path: Path, graphs: Sequence[tuple[str, list[ox.Quad]]]) -> None:
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for _g, quads in graphs for q in quads]
+    ox.serialize(triples, str(path), format=ox.RdfFormat.N_TRIPLES)
+
+
+def _reason(tmp: Path, graphs: Sequence[tuple[str, list[ox.Quad]]], what: str) -> _Outcome:
+    """Load `graphs` into a fresh owlready2 World and run HermiT over it."""
+    path = tmp / f"{what}.nt"
+    _write_ntriples(path, graphs)
+    world = owlready2.World()  # isolated: nothing leaks into owlready2's default world
+    try:
+        try:
+            world.get_ontology(path.as_uri()).load()
+        except Exception as err:  # owlready2 raises bare Exceptions of several kinds
+            return _Outcome(
+                [Finding(CHECK, "Violation", f"owlready2 cannot load the {what}: {err}",
+                         rule="owlready2-load")],
+                False,
+            )  # fmt: skip
+        owlready2.reasoning.JAVA_MEMORY = JAVA_MEMORY_MB
+        try:
+            # xsd:gYear is not in the OWL 2 datatype map; HermiT would refuse the whole
+            # ontology over it, so those values are left to SHACL.
+            owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return _Outcome(
+                [Finding(CHECK, "Violation",
+                         f"HermiT finds the {what} inconsistent: some statements contradict the "
+                         "ontology (for example a resource typed with two disjoint classes, or "
+                         "a property whose domain or range is disjoint with the resource's "
+                         "type).", rule="hermit-consistency")],
+                True,
+            )  # fmt: skip
+        except (owlready2.OwlReadyJavaError, subprocess.SubprocessError, OSError) as err:
+            return _Outcome(
+                [Finding(CHECK, "Violation", f"HermiT failed on the {what}: {_tail(str(err))}",
+                         rule="hermit")],
+                False,
+            )  # fmt: skip
+        findings = [
+            Finding(CHECK, "Violation",
+                    f"Class {cls.iri} is unsatisfiable in the {what}: no resource can be a "
+                    "member of it (check its superclasses and disjointness axioms).",
+                    resource=cls.iri, rule="hermit-unsatisfiable")
+            for cls in world.inconsistent_classes()
+            if cls.iri != _OWL + "Nothing"
+        ]  # fmt: skip
+        return _Outcome(findings, False)
+    finally:
+        world.close()
+
+
+def _localise(tmp: Path, graphs: Sequence[tuple[str, list[ox.Quad]]]) -> list[Finding]:
+    """Say which graph makes the corpus inconsistent: ontology, shared, or an article."""
+    by_graph = dict(graphs)
+    base = [(ONTOLOGY_GRAPH, by_graph.get(ONTOLOGY_GRAPH, []))]
+    alone = _reason(tmp, base, "ontology")
+    if alone.inconsistent:
+        return [_culprit(ONTOLOGY_GRAPH)]
+    # An inconsistent corpus hides unsatisfiable classes; the ontology alone still shows them.
+    found = alone.findings
+    if SHARED_GRAPH in by_graph:
+        base.append((SHARED_GRAPH, by_graph[SHARED_GRAPH]))
+        if _reason(tmp, base, "shared").inconsistent:
+            return [*found, _culprit(SHARED_GRAPH)]
+    for graph, quads in graphs:
+        if graph in (ONTOLOGY_GRAPH, SHARED_GRAPH):
+            continue
+        if _reason(tmp, [*base, (graph, quads)], "article").inconsistent:
+            found.append(_culprit(graph))
+    return found
+
+
+def _culprit(graph: str) -> Finding:
+    return Finding(
+        CHECK,
+        "Violation",
+        f"The contradiction is in graph {graph} (with the ontology and shared graphs "
+        "loaded): look there for a resource of two disjoint classes or a property used "
+        "outside its domain or range.",
+        resource=graph,
+        rule="hermit-consistency",
+    )
+
+
+def dl_sanity(graphs: Sequence[tuple[str, list[ox.Quad]]]) -> list[Finding]:
+    """OWL 2 DL typing rules that owlready2 and HermiT would otherwise accept silently.
+
+    In OWL 2 DL a property is exactly one of object, datatype or annotation property, object
+    properties take resources and datatype properties take literals.
+    """
+    kinds: dict[ox.NamedNode, set[str]] = {}
+    for _g, quads in graphs:
+        for q in quads:
+            if q.predicate == _RDF_TYPE and isinstance(q.subject, ox.NamedNode):
+                if q.object == _OBJECT_PROPERTY:
+                    kinds.setdefault(q.subject, set()).add("object")
+                elif q.object == _DATATYPE_PROPERTY:
+                    kinds.setdefault(q.subject, set()).add("datatype")
+                elif q.object == _ANNOTATION_PROPERTY:
+                    kinds.setdefault(q.subject, set()).add("annotation")
+    findings = [
+        Finding(CHECK, "Violation",
+                f"{prop.value} is declared as more than one kind of property "
+                f"({', '.join(sorted(k))}); OWL 2 DL allows only one.",
+                resource=prop.value, rule="dl-property-kind")
+        for prop, k in sorted(kinds.items(), key=lambda item: item[0].value)
+        if len(k) > 1
+    ]  # fmt: skip
+    misuse: dict[tuple[str, str], str] = {}
+    for graph, quads in graphs:
+        for q in quads:
+            k = kinds.get(q.predicate, set())
+            if k == {"object"} and isinstance(q.object, ox.Literal):
+                misuse.setdefault((q.predicate.value, "literal"), graph)
+            elif k == {"datatype"} and not isinstance(q.object, ox.Literal):
+                misuse.setdefault((q.predicate.value, "resource"), graph)
+    for (prop, value_kind), graph in sorted(misuse.items()):
+        expected = "resources (IRIs)" if value_kind == "literal" else "literal values"
+        findings.append(
+            Finding(CHECK, "Violation",
+                    f"{prop} takes {expected}, but graph {graph} gives it a {value_kind}.",
+                    resource=prop, rule="dl-property-value")
+        )  # fmt: skip
+    return findings
+
+
+def _tail(text: str, lines: int = 5) -> str:
+    return " | ".join(line for line in text.strip().splitlines()[-lines:])
