@@ -1,0 +1,75 @@
+"""Ontology hygiene: the SPARQL violation queries of ontology/qc/, run over the loaded corpus.
+
+Each `ontology/qc/<rule>.rq` is a SELECT returning ?resource and ?message; every row is a
+violation, so an empty result means the rule holds. The queries are plain files so that an
+editor can run one by hand against the SPARQL endpoint, and a new rule needs no Python.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from pillars.check import Finding
+from pillars.corpus import default_root
+
+CHECK = "hygiene"
+
+
+def qc_folder() -> Path:
+    return default_root() / "ontology" / "qc"
+
+
+def rules(folder: Path | None = None) -> list[Path]:
+    """The violation queries, in a stable order."""
+    return sorted((folder or qc_folder()).glob("*.rq"))
+
+
+def description(query_file: Path) -> str:
+    """What a rule catches: its leading comment, without the comment marks."""
+    lines = []
+    for line in query_file.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("#").strip())
+    return " ".join(lines).removeprefix("Catches: ")
+
+
+def run_rule(store: ox.Store, query_file: Path) -> list[Finding]:
+    """Run one violation query; a broken query is itself reported, never raised."""
+    rule = query_file.stem
+    try:
+        query = query_file.read_text(encoding="utf-8")
+        result = store.query(query, use_default_graph_as_union=True)
+    except (OSError, UnicodeDecodeError, SyntaxError) as err:
+        return [Finding(CHECK, "Violation", f"hygiene query cannot run: {err}",
+                        file=str(query_file), rule=rule)]  # fmt: skip
+    if not isinstance(result, ox.QuerySolutions) or not {"resource", "message"} <= {
+        v.value for v in result.variables
+    }:
+        return [Finding(CHECK, "Violation",
+                        "hygiene query must be a SELECT returning ?resource and ?message",
+                        file=str(query_file), rule=rule)]  # fmt: skip
+    findings = []
+    for row in result:
+        resource, message = row["resource"], row["message"]
+        findings.append(
+            Finding(
+                CHECK,
+                "Violation",
+                message.value if message is not None else f"violates {rule}",
+                file=str(query_file),
+                resource=resource.value if isinstance(resource, ox.NamedNode) else None,
+                rule=rule,
+            )
+        )
+    return findings
+
+
+def run(store: ox.Store, folder: Path | None = None) -> list[Finding]:
+    """Run every violation query of `folder` (default ontology/qc/) over `store`."""
+    findings: list[Finding] = []
+    for query_file in rules(folder):
+        findings.extend(run_rule(store, query_file))
+    return findings
