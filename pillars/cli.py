@@ -10,6 +10,7 @@ import click
 from pillars import __version__
 from pillars.anchor import AnchorError, evidence_turtle, locate
 from pillars.corpus import default_root
+from pillars.stats import stats
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,6 +48,8 @@ def anchor(
     if failed:
         sys.exit(1)
 
+
+main.add_command(stats)
 
 if __name__ == "__main__":
     main()

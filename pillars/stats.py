@@ -1,0 +1,298 @@
+"""`pillars stats`: how much of each article the encoding covers.
+
+Two measures per article folder: how many resources of each class its graph holds, and
+which sentences of the body are touched by at least one evidence anchor (an overlap of
+`[oa:start, oa:end)` with the sentence). The body is the text without its section headings
+and running footer: lines that do not end a sentence (no final . ? or !) or that equal a
+section heading of the graph. Sentences are split at . ? ! followed by a space and a capital
+or an opening quote, except after a single initial ("George W. Bush") or a known
+abbreviation, so that note markers glued to a full stop ("order.10 They") stay with their
+sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from pillars.corpus import Corpus, CorpusError, GraphSource, discover
+from pillars.namespaces import OA, PIL, PREFIXES
+from pillars.store import memory_store
+
+# A line of the body ends a sentence: final punctuation, maybe a note marker, closing marks.
+_ENDS_SENTENCE = re.compile(r"[.?!]\d*[\"'’”)\]]*\s*$")
+# A candidate boundary: the punctuation, a glued note marker, closing marks, then spaces.
+_BOUNDARY = re.compile(r"[.?!]\d*[\"'’”)\]]*\s+")
+_OPENS_SENTENCE = re.compile(r"[A-Z‘“\"'(\[]")
+_ABBREVIATIONS = frozenset({"al", "e.g", "i.e", "cf", "vs", "Mr", "Mrs", "Dr", "St", "No", "pp"})
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class ArticleStats:
+    slug: str
+    graph: str
+    classes: dict[str, int]
+    has_text: bool = False
+    sentences: int = 0
+    covered: int = 0
+    body_chars: int = 0
+    covered_chars: int = 0
+    uncovered: list[Sentence] = field(default_factory=list)
+    excluded_lines: list[str] = field(default_factory=list)
+
+    @property
+    def sentence_percent(self) -> float:
+        return 100.0 * self.covered / self.sentences if self.sentences else 0.0
+
+    @property
+    def char_percent(self) -> float:
+        return 100.0 * self.covered_chars / self.body_chars if self.body_chars else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["sentence_percent"] = round(self.sentence_percent, 1)
+        data["char_percent"] = round(self.char_percent, 1)
+        return data
+
+
+def split_body(text: str, headings: set[str]) -> tuple[list[Sentence], list[str]]:
+    """The sentences of the body, and the lines left out as headings or running footer."""
+    sentences: list[Sentence] = []
+    excluded: list[str] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        content = line.rstrip("\r\n")
+        if content.strip():
+            if content.strip() in headings or not _ENDS_SENTENCE.search(content):
+                excluded.append(content.strip())
+            else:
+                sentences.extend(_split_line(content, offset))
+        offset += len(line)
+    return sentences, excluded
+
+
+def _split_line(line: str, offset: int) -> list[Sentence]:
+    found: list[Sentence] = []
+    begin = 0
+    for match in _BOUNDARY.finditer(line):
+        after = match.end()
+        if after >= len(line) or not _OPENS_SENTENCE.match(line, after):
+            continue
+        if _is_abbreviation(line, match.start()):
+            continue
+        found.append(_sentence(line, offset, begin, match.end()))
+        begin = after
+    if begin < len(line):
+        found.append(_sentence(line, offset, begin, len(line)))
+    return [s for s in found if s.text]
+
+
+def _is_abbreviation(line: str, dot: int) -> bool:
+    if line[dot] != ".":
+        return False
+    word = re.search(r"[\w.]*$", line[:dot])
+    token = word.group(0) if word else ""
+    single_initial = len(token) == 1 and token.isupper()
+    return single_initial or token in _ABBREVIATIONS
+
+
+def _sentence(line: str, offset: int, begin: int, end: int) -> Sentence:
+    raw = line[begin:end]
+    lead = len(raw) - len(raw.lstrip())
+    body = raw.strip()
+    start = offset + begin + lead
+    return Sentence(start, start + len(body), body)
+
+
+def compact(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return f"<{iri}>"
+
+
+def _select(store: ox.Store, query: str) -> list[dict[str, str]]:
+    """Rows of a SELECT as plain strings (unbound variables left out)."""
+    result = store.query(query)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("expected a SELECT query")
+    names = [v.value for v in result.variables]
+    rows: list[dict[str, str]] = []
+    for solution in result:
+        row: dict[str, str] = {}
+        for name in names:
+            term = solution[name]
+            if term is not None and not isinstance(term, ox.Triple):
+                row[name] = term.value
+        rows.append(row)
+    return rows
+
+
+def class_counts(store: ox.Store, graph: str) -> dict[str, int]:
+    rows = _select(
+        store,
+        f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s a ?class }} }} "
+        "GROUP BY ?class",
+    )
+    counts = {compact(row["class"]): int(row["n"]) for row in rows}
+    return dict(sorted(counts.items()))
+
+
+def evidence_spans(store: ox.Store, graph: str) -> list[tuple[int, int]]:
+    rows = _select(
+        store,
+        f"SELECT ?s ?e WHERE {{ GRAPH <{graph}> {{ ?ev a <{PIL}Evidence> ; "
+        f"<{OA}start> ?s ; <{OA}end> ?e }} }}",
+    )
+    spans: list[tuple[int, int]] = []
+    for row in rows:
+        try:
+            spans.append((int(row["s"]), int(row["e"])))
+        except ValueError:
+            continue  # not an integer: pillars check (quotes) reports it
+    return sorted(spans)
+
+
+def section_headings(store: ox.Store, graph: str) -> set[str]:
+    rows = _select(
+        store,
+        f"SELECT ?label WHERE {{ GRAPH <{graph}> {{ ?s a <{PIL}Section> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }",
+    )
+    return {row["label"].strip() for row in rows}
+
+
+def article_stats(store: ox.Store, source: GraphSource) -> ArticleStats:
+    stats = ArticleStats(
+        slug=source.slug or "", graph=source.graph, classes=class_counts(store, source.graph)
+    )
+    if source.text_file is None:
+        return stats
+    text = source.text_file.read_text(encoding="utf-8")
+    sentences, stats.excluded_lines = split_body(text, section_headings(store, source.graph))
+    spans = evidence_spans(store, source.graph)
+    stats.has_text = True
+    stats.sentences = len(sentences)
+    for sentence in sentences:
+        if any(s < sentence.end and e > sentence.start for s, e in spans):
+            stats.covered += 1
+        else:
+            stats.uncovered.append(sentence)
+    covered_at = _covered_positions(spans)
+    stats.body_chars = sum(s.end - s.start for s in sentences)
+    stats.covered_chars = sum(
+        1 for s in sentences for i in range(s.start, s.end) if i in covered_at
+    )
+    return stats
+
+
+def _covered_positions(spans: list[tuple[int, int]]) -> set[int]:
+    positions: set[int] = set()
+    for start, end in spans:
+        positions.update(range(start, end))
+    return positions
+
+
+def collect(corpus: Corpus, slug: str | None = None) -> list[ArticleStats]:
+    sources = corpus.articles
+    if slug is not None:
+        sources = [s for s in sources if s.slug == slug]
+        if not sources:
+            known = ", ".join(s.slug or "" for s in corpus.articles)
+            raise click.BadParameter(
+                f"no article folder {slug!r}; known: {known}", param_hint="--article"
+            )
+    store = memory_store(corpus)
+    return [article_stats(store, source) for source in sources]
+
+
+def render_text(all_stats: list[ArticleStats]) -> str:
+    out: list[str] = []
+    for st in all_stats:
+        out.append(f"{st.slug}  ({st.graph})")
+        width = max((len(c) for c in st.classes), default=0)
+        for cls, n in st.classes.items():
+            out.append(f"  {cls:<{width}}  {n:>5}")
+        if st.has_text:
+            out.append(
+                f"  sentences of the body: {st.sentences}; covered by evidence: {st.covered} "
+                f"({st.sentence_percent:.1f}%); characters covered: {st.char_percent:.1f}%"
+            )
+            out.append(f"  left out as headings or footer: {len(st.excluded_lines)} lines")
+            out.append(f"  uncovered sentences: {len(st.uncovered)}")
+            out.extend(f"    [{s.start}-{s.end}] {s.text}" for s in st.uncovered)
+        out.append("")
+    return "\n".join(out)
+
+
+def render_markdown(all_stats: list[ArticleStats]) -> str:
+    out = [
+        "# Encoding coverage",
+        "",
+        "Generated by `pillars stats --write docs/coverage.md`; do not edit by hand.",
+        "A sentence is covered when at least one `pil:Evidence` anchor overlaps it. Section",
+        "headings and the running footer are not body text and are left out.",
+        "",
+    ]
+    for st in all_stats:
+        out += [f"## {st.slug}", "", f"Graph `{st.graph}`.", "", "| class | resources |"]
+        out += ["| --- | ---: |"] + [f"| `{c}` | {n} |" for c, n in st.classes.items()] + [""]
+        if not st.has_text:
+            out += ["No text.txt: shared vocabulary, no sentence coverage.", ""]
+            continue
+        out += [
+            f"- Sentences of the body: {st.sentences}",
+            f"- Covered by at least one evidence anchor: {st.covered} ({st.sentence_percent:.1f}%)",
+            f"- Characters of the body inside an anchor: {st.char_percent:.1f}%",
+            "- Lines left out (headings, running footer): "
+            + "; ".join(f"“{line}”" for line in st.excluded_lines),
+            "",
+            f"### Uncovered sentences ({len(st.uncovered)})",
+            "",
+        ]
+        out += [f"- [{s.start}–{s.end}] {s.text}" for s in st.uncovered] or ["None."]
+        out.append("")
+    return "\n".join(out)
+
+
+@click.command("stats")
+@click.option("--article", "slug", default=None, help="Only this article folder (its slug).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--write",
+    "write_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the report as a Markdown page (e.g. docs/coverage.md).",
+)
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Corpus folder."
+)
+def stats(slug: str | None, fmt: str, write_to: Path | None, root: Path | None) -> None:
+    """Counts per class, and which body sentences no evidence anchor covers."""
+    try:
+        results = collect(discover(root), slug)
+    except CorpusError as err:
+        raise click.ClickException(str(err)) from err
+    if fmt == "json":
+        click.echo(json.dumps({"articles": [s.as_dict() for s in results]}, indent=2))
+    else:
+        click.echo(render_text(results))
+    if write_to is not None:
+        write_to.parent.mkdir(parents=True, exist_ok=True)
+        write_to.write_text(render_markdown(results), encoding="utf-8")
+        click.echo(f"wrote {write_to}", err=True)
