@@ -1,0 +1,498 @@
+"""Linked Data pages: home, resources, ontology docs, graphs, argument maps, dumps, query UI.
+
+IRIs follow the W3C note "Cool URIs for the Semantic Web":
+- `/id/...` names things (states, claims, evidence), not documents. A request for the thing
+  gets `303 See Other` to a document about it chosen by Accept: `/id/actor/iran.html`,
+  `.ttl`, `.jsonld`, `.nt` or `.rdf`. The documents answer 200 directly.
+- `/ontology` (whose terms are hash IRIs, `/ontology#Threat`) and `/graph/<slug>` name
+  documents, so they answer 200 with content negotiation, `Vary: Accept` and a
+  `Content-Location` naming the format-specific document.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import logging
+import sys
+import types
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from pillars.corpus import default_root
+from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
+from pillars.server import pages_argmap, pages_query
+from pillars.server.pages_describe import (
+    Value,
+    compact,
+    describe,
+    description_triples,
+    exists,
+    label_of,
+    local_name,
+    value_of,
+)
+from pillars.server.pages_rdf import BY_EXT, FORMATS, HTML, Format, negotiate, serialize
+from pillars.server.pages_rdf import split_extension as split_ext
+
+log = logging.getLogger(__name__)
+bp = Blueprint(
+    "pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets",
+)
+PAGE_MAX_AGE = 300  # data changes only when the corpus is reloaded
+ASSET_MAX_AGE = 86_400  # asset URLs carry a content hash, so a day is safe
+DUMP_FORMATS = {
+    "trig": (ox.RdfFormat.TRIG, "application/trig"),
+    "nq": (ox.RdfFormat.N_QUADS, "application/n-quads"),
+}
+SPECIAL_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH, GRAPH + "shared"}
+ARTICLE = ox.NamedNode(PIL + "Article")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def store() -> ox.Store:
+    return current_app.extensions["pillars.store"]  # type: ignore[no-any-return]
+
+
+def href(iri: str) -> str:
+    """The page of an IRI: our own IRIs at the same path under this server, others as they are."""
+    if iri.startswith(BASE):
+        return f"{request.script_root}/{iri[len(BASE) :]}"
+    return iri
+
+
+@lru_cache(maxsize=64)
+def _asset_hash(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+@bp.app_template_global()
+def asset(filename: str) -> str:
+    static = Path(bp.static_folder or "") / filename
+    return url_for("pages.static", filename=filename, v=_asset_hash(str(static)))
+
+
+@bp.app_template_global()
+def iri_href(iri: str) -> str:
+    return href(iri)
+
+
+@bp.after_request
+def caching(response: Response) -> Response:
+    """ETag from the body and a Cache-Control on everything this blueprint answers."""
+    if request.endpoint == "pages.static":
+        response.cache_control.public = True
+        response.cache_control.max_age = ASSET_MAX_AGE
+        return response
+    if request.method not in ("GET", "HEAD"):
+        response.cache_control.no_store = True
+        return response
+    if response.status_code in (200, 303, 404) and not response.cache_control.no_store:
+        response.cache_control.public = True
+        response.cache_control.max_age = PAGE_MAX_AGE if response.status_code != 404 else 60
+    if response.status_code == 200 and not response.is_streamed:
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def _not_acceptable() -> Response:
+    offered = ", ".join(f.media_type for f in FORMATS)
+    return Response(
+        f"406 Not Acceptable: this resource is offered as {offered}\n", 406, mimetype="text/plain"
+    )
+
+
+def _rdf_response(triples: list[ox.Triple], fmt: Format, alternates: str) -> Response:
+    media = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+    response = Response(serialize(triples, fmt), mimetype=None, content_type=media)
+    response.headers["Link"] = alternates
+    return response
+
+
+def _alternates(stem_path: str) -> str:
+    """Link header naming every format of a document (stem_path has no extension)."""
+    return ", ".join(
+        f'<{request.script_root}/{stem_path}.{f.ext}>; rel="alternate"; type="{f.media_type}"'
+        for f in FORMATS
+    )
+
+
+# ---------------------------------------------------------------- resources under /id/
+
+
+@bp.get("/id/<path:path>")
+def resource(path: str) -> Response:
+    stem, fmt = split_ext(path)
+    if fmt is not None and exists(store(), ID + stem):
+        return _resource_document(ID + stem, stem, fmt)
+    iri = ID + path
+    if not exists(store(), iri):
+        return _not_found(iri)
+    fmt = negotiate(request.accept_mimetypes)
+    if fmt is None:
+        return _not_acceptable()
+    query = ("?" + request.query_string.decode("latin-1")) if request.query_string else ""
+    response = redirect(f"{request.script_root}/id/{path}.{fmt.ext}{query}", 303)
+    response.vary.add("Accept")
+    return response  # type: ignore[return-value]
+
+
+def _resource_document(iri: str, stem: str, fmt: Format) -> Response:
+    alternates = _alternates("id/" + stem)
+    if fmt is not HTML:
+        return _rdf_response(description_triples(store(), iri), fmt, alternates)
+    description = describe(store(), iri, href)
+    amap = None
+    if any(t.iri == ARTICLE.value for t in description.types):
+        slug = stem.split("/", 1)[0]
+        built = pages_argmap.build(store(), slug)
+        amap = (Markup(pages_argmap.svg(built, href)), built)
+    html = render_template(
+        "resource.html",
+        d=description,
+        formats=[f for f in FORMATS if f is not HTML],
+        stem="id/" + stem,
+        amap=amap,
+        highlight=_highlight_range(),
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Link"] = alternates
+    return response
+
+
+def _highlight_range() -> tuple[int, int] | None:
+    """?start=&end= on an article text's page marks that span (links from quotes use it)."""
+    try:
+        start, end = int(request.args["start"]), int(request.args["end"])
+    except (KeyError, ValueError):
+        return None
+    return (start, end) if 0 <= start < end else None
+
+
+def _not_found(iri: str) -> Response:
+    if negotiate(request.accept_mimetypes) not in (HTML, None):
+        return Response(
+            f"404 Not Found: no resource {iri} in this dataset\n", 404, mimetype="text/plain"
+        )
+    parent = iri.rsplit("/", 1)[0] + "/"
+    siblings = _iris_under(parent)
+    names = {local_name(s): s for s in siblings}
+    close = difflib.get_close_matches(local_name(iri), list(names), n=5, cutoff=0.5)
+    suggestions = [value_of(store(), ox.NamedNode(names[c]), href) for c in close]
+    others = [value_of(store(), ox.NamedNode(s), href) for s in siblings[:60]]
+    html = render_template(
+        "not_found.html",
+        iri=iri,
+        parent=parent,
+        suggestions=suggestions,
+        others=others,
+        total=len(siblings),
+    )
+    return Response(html, 404, mimetype="text/html")
+
+
+def _iris_under(prefix: str) -> list[str]:
+    query = (
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o "
+        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(prefix)})) }} ORDER BY ?s LIMIT 500"
+    )
+    # Terms go into queries in their N-Triples form, which pyoxigraph escapes.
+    result = store().query(query, use_default_graph_as_union=True)
+    return [row["s"].value for row in result]  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- the ontology
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<ext>")
+@bp.get("/ontology/<version>")
+def ontology(ext: str | None = None, version: str | None = None) -> Response:
+    if version is not None and not _is_version(version):
+        return _not_found(f"{ONTOLOGY}/{version}")
+    triples = _graph_triples(ONTOLOGY_GRAPH)
+    if ext is not None:
+        fmt = BY_EXT.get(ext)
+        if fmt is None:
+            return _not_found(f"{ONTOLOGY}.{ext}")
+    else:
+        fmt = negotiate(request.accept_mimetypes)
+        if fmt is None:
+            return _not_acceptable()
+    if fmt is HTML:
+        response = Response(_ontology_html(triples), mimetype="text/html")
+    else:
+        response = _rdf_response(triples, fmt, _alternates("ontology"))
+    if ext is None:
+        response.vary.add("Accept")
+        response.headers["Content-Location"] = f"{request.script_root}/ontology.{fmt.ext}"
+    return response
+
+
+def _is_version(version: str) -> bool:
+    version_iri = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
+    return any(
+        q.object == ox.NamedNode(f"{ONTOLOGY}/{version}")
+        for q in store().quads_for_pattern(ox.NamedNode(ONTOLOGY), version_iri, None, None)
+    )
+
+
+def _graph_triples(graph: str) -> list[ox.Triple]:
+    quads = store().quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+
+_ontology_cache: dict[str, str] = {}
+
+
+def _ontology_html(triples: list[ox.Triple]) -> str:
+    """pyLODE's documentation, generated once per ontology content."""
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _ontology_cache:
+        _ontology_cache.clear()
+        _ontology_cache[key] = _pylode(data)
+    return _ontology_cache[key]
+
+
+def _pylode(ntriples: bytes) -> str:
+    home = (
+        '<nav class="pillars-home" style="padding:.5rem 1rem">'
+        f'<a href="{request.script_root}/">← Pillars home</a></nav>'
+    )
+    try:
+        import rdflib
+
+        ontpub = _import_pylode()
+        graph = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+        html = str(ontpub(ontology=graph).make_html())
+    except Exception as err:  # pyLODE raises many kinds; the page must still answer
+        log.exception("pyLODE could not document the ontology")
+        return render_template(
+            "ontology_fallback.html", reason=type(err).__name__, home=Markup(home)
+        )
+    return html.replace("<body>", "<body>" + home, 1)
+
+
+def _import_pylode() -> Any:
+    # pyLODE 3.4.1's version.py reads a pyproject.toml that its wheel does not ship, so the
+    # import fails; give it the version from the installed metadata instead.
+    if "pylode.version" not in sys.modules:
+        from importlib.metadata import version
+
+        shim = types.ModuleType("pylode.version")
+        shim.__version__ = version("pylode")  # type: ignore[attr-defined]
+        sys.modules["pylode.version"] = shim
+    from pylode import OntPub
+
+    return OntPub
+
+
+# ---------------------------------------------------------------- named graphs and dumps
+
+
+def _named_graphs() -> list[str]:
+    return sorted(g.value for g in store().named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def _article_slugs() -> list[str]:
+    return [
+        g[len(GRAPH) :] for g in _named_graphs() if g.startswith(GRAPH) and g not in SPECIAL_GRAPHS
+    ]
+
+
+@bp.get("/graph/<path:name>")
+def graph(name: str) -> Response:
+    stem, fmt = split_ext(name)
+    iri = GRAPH + stem
+    if not store().contains_named_graph(ox.NamedNode(iri)):
+        return _not_found(iri)
+    explicit = fmt is not None
+    if fmt is None:
+        fmt = negotiate(request.accept_mimetypes)
+        if fmt is None:
+            return _not_acceptable()
+    if fmt is HTML:
+        response = Response(
+            render_template(
+                "graph.html", g=_graph_summary(stem), formats=[f for f in FORMATS if f is not HTML]
+            ),
+            mimetype="text/html",
+        )
+        response.headers["Link"] = _alternates("graph/" + stem)
+    else:
+        response = _rdf_response(_graph_triples(iri), fmt, _alternates("graph/" + stem))
+    if not explicit:
+        response.vary.add("Accept")
+        response.headers["Content-Location"] = f"{request.script_root}/graph/{stem}.{fmt.ext}"
+    return response
+
+
+_COUNTED = (
+    ("Claims", "Claim"),
+    ("Pillars", "Pillar"),
+    ("Pillar components", "PillarComponent"),
+    ("Threats", "Threat"),
+    ("Threat perceptions", "ThreatPerception"),
+    ("Limits", "Limit"),
+    ("Quantities", "Quantity"),
+    ("Citations", "Citation"),
+    ("Cited works", "Source"),
+    ("Evidence quotes", "Evidence"),
+    ("Actors", "Actor"),
+    ("Events", "Event"),
+)
+
+
+def _graph_summary(slug: str) -> dict[str, Any]:
+    iri = GRAPH + slug
+    g = ox.NamedNode(iri)
+    query = (
+        f"PREFIX pil: <{PIL}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        f"SELECT ?cls (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH {g} {{ ?x a ?t }} "
+        "?t rdfs:subClassOf* ?cls VALUES ?cls { "
+        + " ".join(f"pil:{c}" for _, c in _COUNTED)
+        + " } } GROUP BY ?cls"
+    )
+    counts = {
+        row["cls"].value[len(PIL) :]: int(row["n"].value)
+        for row in store().query(query, use_default_graph_as_union=True)  # type: ignore[union-attr]
+    }
+    article = next((q.subject for q in store().quads_for_pattern(None, RDF_TYPE, ARTICLE, g)), None)
+    size = sum(1 for _ in store().quads_for_pattern(None, None, None, g))
+    return {
+        "slug": slug,
+        "iri": iri,
+        "triples": size,
+        "counts": [(label, counts.get(cls, 0)) for label, cls in _COUNTED if counts.get(cls)],
+        "article": value_of(store(), article, href) if isinstance(article, ox.NamedNode) else None,
+        "title": (label_of(store(), article) if isinstance(article, ox.NamedNode) else None)
+        or slug,
+        "is_article": slug in _article_slugs(),
+    }
+
+
+@bp.get("/dumps/")
+def dumps_index() -> str:
+    return render_template(
+        "dumps.html", graphs=[g[len(GRAPH) :] for g in _named_graphs() if g.startswith(GRAPH)]
+    )
+
+
+@bp.get("/dumps/<name>")
+def dump(name: str) -> Response:
+    stem, _, ext = name.rpartition(".")
+    if stem == "pillars" and ext in DUMP_FORMATS:
+        rdf_format, media = DUMP_FORMATS[ext]
+        data = (
+            ox.serialize(
+                store().quads_for_pattern(None, None, None, None), format=rdf_format, prefixes=None
+            )
+            or b""
+        )
+    elif ext == "ttl" and store().contains_named_graph(ox.NamedNode(GRAPH + stem)):
+        data, media = (
+            serialize(_graph_triples(GRAPH + stem), BY_EXT["ttl"]),
+            "text/turtle; charset=utf-8",
+        )
+    else:
+        return _not_found(f"{request.url_root}dumps/{name}")
+    response = Response(data, content_type=media)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/map/<slug>.svg")
+def argument_map(slug: str) -> Response:
+    if slug not in _article_slugs():
+        return _not_found(f"{request.url_root}map/{slug}.svg")
+    built = pages_argmap.build(store(), slug)
+    css = (Path(bp.static_folder or "") / "argmap.css").read_text(encoding="utf-8")
+    svg = pages_argmap.svg(built, href).replace("</title>", f"</title><style>{css}</style>", 1)
+    return Response(svg, mimetype="image/svg+xml")
+
+
+# ---------------------------------------------------------------- home and query UI
+
+
+@bp.get("/")
+def home() -> str:
+    articles = [_graph_summary(slug) for slug in _article_slugs()]
+    examples = pages_query.load_examples(_queries_dir())
+    return render_template("home.html", articles=articles, examples=examples, void=_void_url())
+
+
+def _void_url() -> str | None:
+    # The VoID description belongs to the SPARQL area; link it when that route exists.
+    for rule in current_app.url_map.iter_rules():
+        if "void" in rule.rule.lower() and "<" not in rule.rule:
+            return f"{request.script_root}{rule.rule}"
+    return None
+
+
+def _queries_dir() -> Path:
+    configured = current_app.config.get("PILLARS_QUERIES_DIR")
+    return Path(configured) if configured else default_root() / "queries"
+
+
+@bp.route("/query", methods=["GET", "POST"])
+def query_page() -> Response | str:
+    examples = pages_query.load_examples(_queries_dir())
+    chosen = next((e for e in examples if e.name == request.values.get("example")), None)
+    text = request.values.get("query") or (chosen.query if chosen else None)
+    fmt = request.values.get("format")
+    if text is not None and fmt:
+        try:
+            data, media, ext = pages_query.download(store(), text, fmt)
+        except pages_query.QueryError as err:
+            return Response(f"400 Bad Request: {err}\n", 400, mimetype="text/plain")
+        response = Response(data, content_type=media)
+        response.headers["Content-Disposition"] = f'attachment; filename="results.{ext}"'
+        return response
+    outcome, error = None, None
+    if text is not None:
+        try:
+            outcome = pages_query.run(store(), text)
+        except pages_query.QueryError as err:
+            error = str(err)
+    html = render_template(
+        "query.html",
+        query=text if text is not None else pages_query.default_query(),
+        examples=examples,
+        chosen=chosen,
+        outcome=outcome,
+        cells=_cells(outcome) if outcome else [],
+        error=error,
+        ran=text is not None,
+    )
+    return Response(html, 400 if error else 200, mimetype="text/html")
+
+
+def _cells(outcome: pages_query.Outcome) -> list[list[Value | None]]:
+    labels: dict[ox.NamedNode, Value] = {}
+
+    def cell(term: Any) -> Value | None:
+        if term is None:
+            return None
+        if isinstance(term, ox.NamedNode):
+            if term not in labels:
+                labels[term] = value_of(store(), term, href)
+            return labels[term]
+        if isinstance(term, (ox.Literal, ox.BlankNode)):
+            return value_of(store(), term, href)
+        return Value(text=str(term))
+
+    return [[cell(t) for t in row] for row in outcome.rows]
+
+
+__all__ = ["bp", "compact"]

@@ -1,0 +1,355 @@
+"""What a resource page shows: label, types, definition, links both ways, quotes, citations.
+
+Everything is read with `quads_for_pattern` on the Oxigraph store: these are index lookups,
+far cheaper than planning a SPARQL query per page, and the page needs nothing a join adds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from pillars.namespaces import OA, PIL
+from pillars.server.pages_rdf import display_prefixes
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+NIF_STRING = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString"
+TYPE = ox.NamedNode(RDF + "type")
+LABEL_PREDICATES = [
+    ox.NamedNode(SKOS + "prefLabel"),
+    ox.NamedNode(RDFS + "label"),
+    ox.NamedNode(DCT + "title"),
+    ox.NamedNode("http://xmlns.com/foaf/0.1/name"),
+]
+DEFINITION_PREDICATES = [
+    ox.NamedNode(SKOS + "definition"),
+    ox.NamedNode(RDFS + "comment"),
+    ox.NamedNode(DCT + "description"),
+]
+CONTEXT_CHARS = 240  # characters of article text shown either side of a quote
+MAX_LINKS_PER_PREDICATE = 200  # art:text is the object of every pil:inText
+
+Href = Callable[[str], str]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass(frozen=True)
+class Value:
+    """One node as a page shows it: a link with a label, or a literal."""
+
+    text: str
+    href: str | None = None
+    iri: str | None = None
+    curie: str | None = None
+    note: str | None = None  # language tag or datatype of a literal
+
+
+@dataclass(frozen=True)
+class Quote:
+    exact: str
+    before: str
+    after: str
+    start: int | None
+    end: int | None
+    text_href: str | None
+    evidence: Value
+    problem: str | None = None  # offsets that do not match the quote
+
+
+@dataclass(frozen=True)
+class CitationView:
+    source: Value
+    page: str | None
+    words: str | None
+    citation: Value
+    cited_for: Value | None = None
+
+
+@dataclass
+class LinkGroup:
+    predicate: Value
+    values: list[Value] = field(default_factory=list)
+    more: int = 0
+
+
+@dataclass
+class Description:
+    iri: str
+    label: str
+    curie: str
+    types: list[Value]
+    definitions: list[str]
+    outgoing: list[LinkGroup]
+    incoming: list[LinkGroup]
+    quotes: list[Quote]
+    citations: list[CitationView]
+    graphs: list[Value]
+    text: str | None = None  # the article text, on the page of a nif:Context
+
+
+def compact(iri: str) -> str:
+    """'https://w3id.org/pillars/id/actor/iran' -> 'actor:iran' where a prefix fits."""
+    best = ""
+    for prefix, ns in display_prefixes().items():
+        if iri.startswith(ns) and len(ns) > len(display_prefixes().get(best, "")):
+            best = prefix
+    if best:
+        return f"{best}:{iri[len(display_prefixes()[best]) :]}"
+    return iri
+
+
+def exists(store: ox.Store, iri: str) -> bool:
+    node = ox.NamedNode(iri)
+    for _ in store.quads_for_pattern(node, None, None, None):
+        return True
+    for _ in store.quads_for_pattern(None, None, node, None):
+        return True
+    return False
+
+
+def label_of(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> str | None:
+    """An English or untagged label if there is one, else any label."""
+    for predicate in LABEL_PREDICATES:
+        fallback = None
+        for quad in store.quads_for_pattern(node, predicate, None, None):
+            obj = quad.object
+            if isinstance(obj, ox.Literal):
+                if obj.language in (None, "en") or (obj.language or "").startswith("en-"):
+                    return obj.value
+                fallback = fallback or obj.value
+        if fallback:
+            return fallback
+    return None
+
+
+def local_name(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri.rstrip(sep):
+            tail = iri.rstrip(sep).rsplit(sep, 1)[1]
+            if tail:
+                return tail
+    return iri
+
+
+def value_of(store: ox.Store, term: Term, href: Href) -> Value:
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        note = term.language or (
+            None if dt.endswith("#string") or dt.endswith("#langString") else compact(dt)
+        )
+        return Value(text=term.value, note=note)
+    if isinstance(term, ox.BlankNode):
+        return Value(text=label_of(store, term) or "(blank node)")
+    if isinstance(term, ox.Triple):
+        return Value(text=str(term))  # RDF-star quoted triple: shown as written
+    label = label_of(store, term)
+    return Value(
+        text=label or local_name(term.value),
+        href=href(term.value),
+        iri=term.value,
+        curie=compact(term.value),
+    )
+
+
+def _first_literal(
+    store: ox.Store, node: ox.NamedNode | ox.BlankNode, predicate: str
+) -> str | None:
+    for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
+        if isinstance(quad.object, ox.Literal):
+            return quad.object.value
+    return None
+
+
+def _first_node(
+    store: ox.Store, node: ox.NamedNode | ox.BlankNode, predicate: str
+) -> ox.NamedNode | None:
+    for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
+        if isinstance(quad.object, ox.NamedNode):
+            return quad.object
+    return None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def quote_of(store: ox.Store, evidence: ox.NamedNode | ox.BlankNode, href: Href) -> Quote | None:
+    """The evidence's quoted words in their context, or None if it quotes nothing."""
+    exact = _first_literal(store, evidence, OA + "exact")
+    if exact is None:
+        return None
+    start = _int(_first_literal(store, evidence, OA + "start"))
+    end = _int(_first_literal(store, evidence, OA + "end"))
+    text_node = _first_node(store, evidence, PIL + "inText")
+    text = _first_literal(store, text_node, NIF_STRING) if text_node is not None else None
+    ev_value = value_of(store, evidence, href)
+    text_href = href(text_node.value) if text_node is not None else None
+    if text is None:
+        return Quote(
+            exact, "", "", start, end, text_href, ev_value, "the article text is not loaded"
+        )
+    problem = None
+    if start is None or end is None or text[start:end] != exact:
+        found = text.find(exact)
+        problem = (
+            "the offsets do not match the quote; shown where the words first occur"
+            if found >= 0
+            else "the quote is not in the article text"
+        )
+        if found < 0:
+            return Quote(exact, "", "", start, end, text_href, ev_value, problem)
+        start, end = found, found + len(exact)
+    before = text[max(0, start - CONTEXT_CHARS) : start]
+    after = text[end : end + CONTEXT_CHARS]
+    # Cut the context at word boundaries so it does not begin or end mid-word.
+    if start - CONTEXT_CHARS > 0 and " " in before:
+        before = "…" + before.split(" ", 1)[1]
+    if end + CONTEXT_CHARS < len(text) and " " in after:
+        after = after.rsplit(" ", 1)[0] + "…"
+    return Quote(exact, before, after, start, end, text_href, ev_value, problem)
+
+
+def _group(
+    pairs: Iterable[tuple[ox.NamedNode, Value]], store: ox.Store, href: Href
+) -> list[LinkGroup]:
+    groups: dict[str, LinkGroup] = {}
+    seen: set[tuple[str, Value]] = set()
+    for predicate, value in pairs:
+        if (predicate.value, value) in seen:
+            continue  # the same triple stated in two graphs
+        seen.add((predicate.value, value))
+        group = groups.get(predicate.value)
+        if group is None:
+            group = groups[predicate.value] = LinkGroup(value_of(store, predicate, href))
+        if len(group.values) < MAX_LINKS_PER_PREDICATE:
+            group.values.append(value)
+        else:
+            group.more += 1
+    for group in groups.values():
+        group.values.sort(key=lambda v: v.text.casefold())
+    return sorted(groups.values(), key=lambda g: g.predicate.text.casefold())
+
+
+def describe(store: ox.Store, iri: str, href: Href) -> Description:
+    node = ox.NamedNode(iri)
+    out = list(store.quads_for_pattern(node, None, None, None))
+    into = list(store.quads_for_pattern(None, None, node, None))
+    types = sorted(
+        {
+            value_of(store, q.object, href)
+            for q in out
+            if q.predicate == TYPE and isinstance(q.object, ox.NamedNode)
+        },
+        key=lambda v: v.text.casefold(),
+    )
+    definitions = sorted(
+        {
+            q.object.value
+            for q in out
+            if q.predicate in DEFINITION_PREDICATES and isinstance(q.object, ox.Literal)
+        }
+    )
+    text = next(
+        (
+            q.object.value
+            for q in out
+            if q.predicate.value == NIF_STRING and isinstance(q.object, ox.Literal)
+        ),
+        None,
+    )
+    outgoing = _group(
+        (
+            (q.predicate, value_of(store, q.object, href))
+            for q in out
+            if q.predicate != TYPE and q.predicate.value != NIF_STRING
+        ),
+        store,
+        href,
+    )
+    incoming = _group(((q.predicate, value_of(store, q.subject, href)) for q in into), store, href)
+    graphs = sorted(
+        {
+            value_of(store, q.graph_name, href)
+            for q in out + into
+            if isinstance(q.graph_name, ox.NamedNode)
+        },
+        key=lambda v: v.text,
+    )
+    return Description(
+        iri=iri,
+        label=label_of(store, node) or local_name(iri),
+        curie=compact(iri),
+        types=types,
+        definitions=definitions,
+        outgoing=outgoing,
+        incoming=incoming,
+        quotes=quotes_for(store, node, href),
+        citations=citations_for(store, node, href),
+        graphs=graphs,
+        text=text,
+    )
+
+
+def quotes_for(store: ox.Store, node: ox.NamedNode, href: Href) -> list[Quote]:
+    """The resource's own evidence, or the resource itself when it is a piece of evidence."""
+    evidence: list[ox.NamedNode | ox.BlankNode] = [node]
+    for quad in store.quads_for_pattern(node, ox.NamedNode(PIL + "hasEvidence"), None, None):
+        if isinstance(quad.object, (ox.NamedNode, ox.BlankNode)) and quad.object not in evidence:
+            evidence.append(quad.object)
+    quotes = [q for e in evidence if (q := quote_of(store, e, href)) is not None]
+    return sorted(quotes, key=lambda q: (q.start if q.start is not None else -1, q.exact))
+
+
+def citations_for(store: ox.Store, node: ox.NamedNode, href: Href) -> list[CitationView]:
+    """In-text citations given for this statement, or of this cited work."""
+    found: list[CitationView] = []
+    cited_for, cites_work = ox.NamedNode(PIL + "citedFor"), ox.NamedNode(PIL + "citesWork")
+    citations = {q.subject for q in store.quads_for_pattern(None, cited_for, node, None)}
+    citations |= {q.subject for q in store.quads_for_pattern(None, cites_work, node, None)}
+    for citation in citations:
+        if not isinstance(citation, ox.NamedNode):
+            continue
+        work = _first_node(store, citation, PIL + "citesWork")
+        target = _first_node(store, citation, PIL + "citedFor")
+        words = None
+        ev = _first_node(store, citation, PIL + "hasEvidence")
+        if ev is not None:
+            words = _first_literal(store, ev, OA + "exact")
+        found.append(
+            CitationView(
+                source=value_of(store, work, href) if work else Value("(no source given)"),
+                page=_first_literal(store, citation, PIL + "pageLocator"),
+                words=words,
+                citation=value_of(store, citation, href),
+                cited_for=value_of(store, target, href) if target and target != node else None,
+            )
+        )
+    return sorted(found, key=lambda c: (c.source.text, c.page or "", c.citation.text))
+
+
+def description_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
+    """The resource's document: its outgoing and incoming triples, blank nodes followed."""
+    node = ox.NamedNode(iri)
+    triples: dict[ox.Triple, None] = {}
+    todo: list[ox.NamedNode | ox.BlankNode] = [node]
+    done: set[ox.NamedNode | ox.BlankNode] = set()
+    while todo:
+        subject = todo.pop()
+        if subject in done:
+            continue
+        done.add(subject)
+        for q in store.quads_for_pattern(subject, None, None, None):
+            triples[ox.Triple(q.subject, q.predicate, q.object)] = None
+            if isinstance(q.object, ox.BlankNode):
+                todo.append(q.object)
+    for q in store.quads_for_pattern(None, None, node, None):
+        triples[ox.Triple(q.subject, q.predicate, q.object)] = None
+    return list(triples)
