@@ -1,12 +1,25 @@
-"""The quad store: Oxigraph embedded, in memory or on disk."""
+"""The quad store: Oxigraph embedded, in memory or on disk.
+
+The server evaluates queries in separate processes (see `pillars.server.pool`), so a store is
+described by a `StoreSource` that every process can open on its own: either the path of an
+on-disk store (opened read-only, so any number of processes can share it) or the N-Quads of an
+in-memory store (reloaded by each process from bytes, far faster than re-parsing Turtle).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from pillars.corpus import Corpus, discover, read_all
+
+MARKER = "pillars-store.txt"  # written by `pillars load`, so `serve --store` knows the folder
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or built; the message names the folder."""
 
 
 def open_store(path: Path | None = None) -> ox.Store:
@@ -31,3 +44,48 @@ def memory_store(corpus: Corpus | None = None) -> ox.Store:
     store = open_store()
     load_corpus(store, corpus)
     return store
+
+
+def build_disk_store(path: Path, corpus: Corpus | None = None) -> int:
+    """`pillars load`: parse the corpus first, then write a fresh on-disk store at `path`."""
+    corpus = corpus or discover()
+    quads = [q for _source, qs in read_all(corpus.sources) for q in qs]  # may raise CorpusError
+    if path.exists() and any(path.iterdir()) and not (path / MARKER).is_file():
+        raise StoreError(f"{path}: folder is not empty and is not a Pillars store; not touching it")
+    store = open_store(path)
+    store.clear()
+    store.bulk_extend(quads)
+    store.optimize()
+    store.flush()
+    del store  # closes the database so readers can open it
+    (path / MARKER).write_text(f"Pillars store of {corpus.root}\n", encoding="utf-8")
+    return len(quads)
+
+
+def open_read_only(path: Path) -> ox.Store:
+    if not (path / MARKER).is_file():
+        raise StoreError(f"{path}: no Pillars store here; build one with `pillars load --store`")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as err:
+        raise StoreError(f"{path}: cannot open the store: {err}") from err
+
+
+@dataclass(frozen=True)
+class StoreSource:
+    """How any process opens the served store: an on-disk path, or N-Quads to reload."""
+
+    path: str | None = None
+    nquads: bytes | None = None
+
+    @classmethod
+    def of_memory(cls, store: ox.Store) -> StoreSource:
+        return cls(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
+
+    def open(self) -> ox.Store:
+        if self.path is not None:
+            return open_read_only(Path(self.path))
+        store = ox.Store()
+        if self.nquads:
+            store.load(self.nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
+        return store

@@ -1,0 +1,179 @@
+"""Every limit and switch of the server, in one table.
+
+The README's settings table, the `pillars serve` options and the `/-/settings` pages are all
+generated from `SETTINGS`, so a setting cannot exist without being documented (a test checks
+that the README holds the generated table).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table."""
+
+    name: str
+    type: type  # int, float, str or tuple (a list of strings)
+    default: Any
+    help: str
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "query_timeout",
+        float,
+        30.0,
+        "Seconds a query may compute before it is stopped and answered with 504. A client may "
+        "lower it per query with the `timeout` parameter, never raise it.",
+    ),
+    Setting(
+        "max_rows",
+        int,
+        10000,
+        "Most result rows (SELECT) or triples (CONSTRUCT, DESCRIBE) returned; beyond it the "
+        "answer is truncated and says so (header `Pillars-Truncated`, flag in the body).",
+    ),
+    Setting(
+        "max_request_bytes",
+        int,
+        1048576,
+        "Largest request body or query string accepted, in bytes; larger ones get 413.",
+    ),
+    Setting(
+        "service_allowlist",
+        tuple,
+        (),
+        "Endpoint IRI prefixes that SERVICE may call (repeat the option for several). Empty: "
+        "every SERVICE is refused with 403, since it makes the server fetch URLs.",
+    ),
+    Setting(
+        "max_concurrent_queries",
+        int,
+        16,
+        "Queries evaluated or waiting at once per worker; beyond it 503 with Retry-After.",
+    ),
+    Setting(
+        "public_url",
+        str,
+        "",
+        "Public base URL of the server (e.g. https://pillars.example.org), used in the Service "
+        "Description and VoID. Empty: the URL each request arrived at.",
+    ),
+    Setting("workers", int, 1, "Gunicorn worker processes."),
+    Setting("threads", int, 16, "Threads per gunicorn worker (requests served at once)."),
+    Setting(
+        "evaluators",
+        int,
+        0,
+        "Query evaluator processes per worker (each holds the store and can be killed when a "
+        "query runs out of time). 0: one per CPU, at least 2.",
+    ),
+)
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+class SettingError(ValueError):
+    """A setting value that cannot be used; the message names the setting."""
+
+
+def _default(name: str) -> Any:
+    return BY_NAME[name].default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The values in force. Build with `Settings.from_mapping` to get checked, typed values."""
+
+    query_timeout: float = _default("query_timeout")
+    max_rows: int = _default("max_rows")
+    max_request_bytes: int = _default("max_request_bytes")
+    service_allowlist: tuple[str, ...] = _default("service_allowlist")
+    max_concurrent_queries: int = _default("max_concurrent_queries")
+    public_url: str = _default("public_url")
+    workers: int = _default("workers")
+    threads: int = _default("threads")
+    evaluators: int = _default("evaluators")
+
+    def __post_init__(self) -> None:
+        for name in ("query_timeout", "max_rows", "max_request_bytes", "max_concurrent_queries"):
+            if getattr(self, name) <= 0:
+                raise SettingError(f"setting {name}: must be greater than 0")
+        for name in ("workers", "threads"):
+            if getattr(self, name) < 1:
+                raise SettingError(f"setting {name}: must be at least 1")
+        if self.evaluators < 0:
+            raise SettingError("setting evaluators: must be 0 (automatic) or more")
+        if self.public_url and not self.public_url.startswith(("http://", "https://")):
+            raise SettingError("setting public_url: must start with http:// or https://")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Settings:
+        """Check and convert values (strings from a command line or numbers) by the table."""
+        converted: dict[str, Any] = {}
+        for name, value in values.items():
+            if name not in BY_NAME:
+                known = ", ".join(BY_NAME)
+                raise SettingError(f"unknown setting {name!r}; known settings: {known}")
+            if value is not None:
+                converted[name] = _convert(BY_NAME[name], value)
+        return cls(**converted)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+
+    @property
+    def evaluator_count(self) -> int:
+        return self.evaluators or max(2, os.cpu_count() or 1)
+
+
+def _convert(setting: Setting, value: Any) -> Any:
+    try:
+        if setting.type is tuple:
+            items = [value] if isinstance(value, str) else list(value)
+            return tuple(p.strip() for item in items for p in str(item).split(",") if p.strip())
+        if setting.type is float and not isinstance(value, bool):
+            return float(value)
+        if setting.type is int and not isinstance(value, bool):
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(value)
+            return int(value)
+        if setting.type is str:
+            return str(value)
+    except (TypeError, ValueError):
+        pass
+    kind = {float: "a number", int: "an integer", str: "a string"}.get(setting.type, "a list")
+    raise SettingError(f"setting {setting.name}: expected {kind}, got {value!r}")
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _default_text(setting: Setting) -> str:
+    if setting.type is tuple:
+        return "(none)" if not setting.default else ", ".join(setting.default)
+    if setting.type is str:
+        return "(empty)" if not setting.default else setting.default
+    return str(setting.default)
+
+
+def markdown_table() -> str:
+    """The README's settings table."""
+    lines = ["| setting | option | default | what it does |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        lines.append(f"| `{s.name}` | `{s.option}` | {_default_text(s)} | {s.help} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # `python -m pillars.settings` prints the README table
+    print(markdown_table(), end="")
