@@ -1,16 +1,67 @@
-"""The app factory. Each area of the site is a blueprint in a module of its own."""
+"""The app factory. Each area of the site is a blueprint in a module of its own.
+
+`app.extensions` holds what the blueprints share: "pillars.settings" (Settings),
+"pillars.store" (a pyoxigraph Store for quick in-process reads), "pillars.source" (how to open
+that store again), "pillars.dataset" (graph sizes) and "pillars.pool" (the evaluator processes
+every /sparql query runs in, with the time limit).
+"""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Flask
+from flask import Flask, Response, current_app
+from werkzeug.exceptions import HTTPException, InternalServerError
 
-from pillars.server import pages
-from pillars.store import memory_store
+from pillars.server.description import DatasetInfo
+from pillars.server.pool import EvaluatorPool
+from pillars.settings import Settings
+from pillars.store import StoreSource, memory_store
 
 
-def create_app(store: ox.Store | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    store: ox.Store | None = None,
+    source: StoreSource | None = None,
+) -> Flask:
+    """The WSGI app. `store` defaults to the bundled corpus in memory; `source` to `store`."""
+    settings = settings or Settings()
+    store = store if store is not None else (source.open() if source else memory_store())
+    source = source or StoreSource.of_memory(store)
     app = Flask(__name__)
-    app.extensions["pillars.store"] = store if store is not None else memory_store()
-    app.register_blueprint(pages.bp)  # Linked Data pages, ontology docs, query UI, dumps
+    # Flask refuses larger bodies and form fields with 413 before the view runs.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
+    app.extensions["pillars.settings"] = settings
+    app.extensions["pillars.store"] = store
+    app.extensions["pillars.source"] = source
+    app.extensions["pillars.dataset"] = DatasetInfo.of(store)
+    per_worker = max(1, settings.max_concurrent_queries)
+    app.extensions["pillars.pool"] = EvaluatorPool(source, settings.evaluator_count, per_worker)
+    register_blueprints(app)
+    for code in (400, 405, 413, 415):
+        app.register_error_handler(code, _plain_http_error)
+    app.register_error_handler(Exception, _plain_server_error)
     return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """The one place blueprints are registered: one line per area."""
+    from pillars.server import sparql
+
+    app.register_blueprint(sparql.bp)
+
+
+def _plain_http_error(err: HTTPException) -> Response:
+    """Short plain-text errors (405 keeps its Allow header); never a stack trace."""
+    resp = Response(status=err.code or 500, headers=err.get_headers())
+    resp.set_data(f"{err.code} {err.name}: {err.description}\n")
+    resp.content_type = "text/plain; charset=utf-8"
+    return resp
+
+
+def _plain_server_error(err: Exception) -> Response | HTTPException:
+    if isinstance(err, HTTPException):  # e.g. 404: the default answer (or a blueprint's own)
+        return err
+    # An unexpected failure: logged with its traceback, the client learns only that it failed.
+    current_app.logger.exception("unhandled error", exc_info=err)
+    return _plain_http_error(InternalServerError())

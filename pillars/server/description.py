@@ -1,0 +1,117 @@
+"""The SPARQL 1.1 Service Description and the VoID description of the dataset, as RDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from pillars.namespaces import ID
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+DCTERMS = "http://purl.org/dc/terms/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+FORMATS = "http://www.w3.org/ns/formats/"
+RESULT_FORMAT_IRIS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "RDF_XML",
+    "JSON-LD",
+    "N-Quads",
+    "TriG",
+)
+DESCRIPTION_PREFIXES = {"sd": SD, "void": VOID, "dcterms": DCTERMS, "formats": FORMATS}
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What the store holds, counted once when the app starts (the store is read-only)."""
+
+    graphs: dict[str, int]  # named graph IRI -> triples
+    default_graph_triples: int  # the store's own default graph (empty for a Pillars corpus)
+
+    @property
+    def triples(self) -> int:
+        return self.default_graph_triples + sum(self.graphs.values())
+
+    @classmethod
+    def of(cls, store: ox.Store) -> DatasetInfo:
+        counts = store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
+        graphs = {row[0].value: int(row[1].value) for row in counts}  # type: ignore[union-attr]
+        default = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert isinstance(default, ox.QuerySolutions)
+        return cls(graphs, int(next(default)[0].value))  # type: ignore[union-attr]
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_n("http://www.w3.org/2001/XMLSchema#integer"))
+
+
+def service_description(base: str, info: DatasetInfo, federated: bool) -> list[ox.Triple]:
+    service = _n(base + "/sparql")
+    dataset, default = ox.BlankNode("dataset"), ox.BlankNode("default")
+    out = [
+        ox.Triple(service, RDF_TYPE, _n(SD + "Service")),
+        ox.Triple(service, _n(SD + "endpoint"), service),
+        ox.Triple(service, _n(SD + "supportedLanguage"), _n(SD + "SPARQL11Query")),
+        # Queries without GRAPH see the union of every named graph.
+        ox.Triple(service, _n(SD + "feature"), _n(SD + "UnionDefaultGraph")),
+        ox.Triple(service, _n(SD + "defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, _n(SD + "Dataset")),
+        ox.Triple(dataset, _n(SD + "defaultGraph"), default),
+        ox.Triple(default, RDF_TYPE, _n(SD + "Graph")),
+        ox.Triple(default, _n(VOID + "triples"), _int(info.triples)),
+        ox.Triple(
+            default,
+            _n(DCTERMS + "description"),
+            ox.Literal("The default graph is the union of all named graphs.", language="en"),
+        ),
+    ]
+    if federated:
+        out.append(ox.Triple(service, _n(SD + "feature"), _n(SD + "BasicFederatedQuery")))
+    out.extend(
+        ox.Triple(service, _n(SD + "resultFormat"), _n(FORMATS + f)) for f in RESULT_FORMAT_IRIS
+    )
+    for i, (graph, count) in enumerate(info.graphs.items()):
+        named, described = ox.BlankNode(f"named{i}"), ox.BlankNode(f"graph{i}")
+        out += [
+            ox.Triple(dataset, _n(SD + "namedGraph"), named),
+            ox.Triple(named, RDF_TYPE, _n(SD + "NamedGraph")),
+            ox.Triple(named, _n(SD + "name"), _n(graph)),
+            ox.Triple(named, _n(SD + "graph"), described),
+            ox.Triple(described, RDF_TYPE, _n(SD + "Graph")),
+            ox.Triple(described, _n(VOID + "triples"), _int(count)),
+        ]
+    return out
+
+
+def void_description(base: str, info: DatasetInfo) -> list[ox.Triple]:
+    """VoID: the dataset, its SPARQL endpoint, and one subset per named graph."""
+    dataset = _n(base + "/.well-known/void#pillars")
+    out = [
+        ox.Triple(dataset, RDF_TYPE, _n(VOID + "Dataset")),
+        ox.Triple(dataset, _n(DCTERMS + "title"), ox.Literal("Pillars", language="en")),
+        ox.Triple(dataset, _n(VOID + "sparqlEndpoint"), _n(base + "/sparql")),
+        ox.Triple(dataset, _n(VOID + "uriSpace"), ox.Literal(ID)),
+        ox.Triple(dataset, _n(VOID + "triples"), _int(info.triples)),
+    ]
+    for graph, count in info.graphs.items():
+        subset = _n(graph)  # the named graph's IRI names the subset too
+        out += [
+            ox.Triple(dataset, _n(VOID + "subset"), subset),
+            ox.Triple(subset, RDF_TYPE, _n(VOID + "Dataset")),
+            ox.Triple(subset, _n(SD + "name"), subset),
+            ox.Triple(subset, _n(VOID + "triples"), _int(count)),
+        ]
+    return out

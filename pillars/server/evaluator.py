@@ -1,0 +1,134 @@
+"""Query evaluation, run inside killable evaluator processes.
+
+pyoxigraph cannot cancel a query, so each query runs in a long-lived child process that holds
+the store; the parent kills the child when the time limit passes (see `pool.py`). The child
+evaluates and serializes in the requested format, and sends back only bytes, so the web
+process does no per-row work.
+
+Run as `python -m pillars.server.evaluator FD`: FD is one end of a socket pair. The first
+message is the `StoreSource`; then each message is a `Job` answered by an `Answer`. The
+process exits when the socket closes (its parent is gone).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from itertools import islice
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from pillars.namespaces import PREFIXES
+from pillars.server.results import WRITERS
+
+RESULT_MEDIA = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_MEDIA = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+WITH_PREFIXES = {"turtle", "trig", "rdfxml"}
+
+
+@dataclass(frozen=True)
+class Job:
+    query: str
+    result_format: str | None  # a key of RESULT_MEDIA, None if the client accepts none
+    graph_format: str | None  # a key of GRAPH_MEDIA, None if the client accepts none
+    max_rows: int
+    union_default_graph: bool = True
+    default_graphs: tuple[str, ...] | None = None  # from default-graph-uri
+    named_graphs: tuple[str, ...] | None = None  # from named-graph-uri
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+    format: str | None = None  # the format key; None for a plain-text error message
+    truncated: bool = False
+
+
+def _error(status: int, message: str) -> Answer:
+    return Answer(status, message.encode("utf-8"))
+
+
+def evaluate(store: ox.Store, job: Job) -> Answer:
+    """Evaluate and serialize; every failure becomes a short message with a status."""
+    kwargs: dict[str, Any] = {"use_default_graph_as_union": job.union_default_graph}
+    if job.default_graphs is not None or job.named_graphs is not None:
+        kwargs["use_default_graph_as_union"] = False
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    try:
+        result = store.query(job.query, **kwargs)
+        if isinstance(result, ox.QueryBoolean):
+            if job.result_format is None:
+                return _not_acceptable("an ASK query")
+            body = result.serialize(format=RESULT_MEDIA[job.result_format]) or b""
+            return Answer(200, body, job.result_format)
+        if isinstance(result, ox.QuerySolutions):
+            if job.result_format is None:
+                return _not_acceptable("a SELECT query")
+            variables = [v.value for v in result.variables]
+            rows = list(islice(result, job.max_rows + 1))
+            truncated = len(rows) > job.max_rows
+            body = WRITERS[job.result_format](variables, rows[: job.max_rows], truncated)
+            return Answer(200, body, job.result_format, truncated)
+        if job.graph_format is None:
+            return _not_acceptable("a CONSTRUCT or DESCRIBE query")
+        triples = list(islice(result, job.max_rows + 1))
+        truncated = len(triples) > job.max_rows
+        return Answer(
+            200, _graph(triples[: job.max_rows], job.graph_format), job.graph_format, truncated
+        )
+    except SyntaxError as err:
+        return _error(400, f"query syntax error: {err.msg}")
+    except (OSError, ValueError, TypeError, RuntimeError) as err:
+        # Errors raised while evaluating (e.g. a failing SERVICE call); the message is
+        # pyoxigraph's, which names no file of ours.
+        return _error(400, f"query evaluation error: {str(err)[:500]}")
+
+
+def _graph(triples: list[Any], key: str) -> bytes:
+    fmt = GRAPH_MEDIA[key]
+    items: list[Any] = triples
+    if fmt.supports_datasets:  # N-Quads and TriG: the triples, in the default graph
+        items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    prefixes = PREFIXES if key in WITH_PREFIXES else None
+    return ox.serialize(items, format=fmt, prefixes=prefixes) or b""
+
+
+def _not_acceptable(what: str) -> Answer:
+    return _error(406, f"none of the formats the request accepts can carry the results of {what}")
+
+
+def serve(conn: Connection) -> None:
+    """The evaluator loop: open the store, say ready, answer jobs until the socket closes."""
+    try:
+        source = conn.recv()
+        store = source.open()
+        conn.send("ready")
+        while True:
+            job = conn.recv()
+            conn.send(evaluate(store, job))
+    except (EOFError, OSError, KeyboardInterrupt):
+        return
+
+
+if __name__ == "__main__":
+    # Import this module under its real name, so that pickled Answers name
+    # pillars.server.evaluator.Answer and not __main__.Answer.
+    from pillars.server import evaluator
+
+    evaluator.serve(Connection(int(sys.argv[1])))

@@ -1,0 +1,138 @@
+"""A pool of killable evaluator processes: the per-query time limit that really stops work.
+
+Each evaluator is a child process (`python -m pillars.server.evaluator`) holding its own copy
+of the store. A request thread takes an idle evaluator, sends the job and waits for the answer
+until the deadline; if the deadline passes, the child is killed (pyoxigraph releases the GIL
+but cannot be interrupted, so killing the process is the only way to stop the work) and a
+fresh one is started in the background, while the client gets a 504 with a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+
+from pillars.server.evaluator import Answer, Job
+from pillars.store import StoreSource
+
+log = logging.getLogger(__name__)
+START_TIMEOUT = 60.0  # seconds for a new evaluator to open the store
+
+
+class Busy(Exception):
+    """Every query slot is taken (503)."""
+
+
+class TimedOut(Exception):
+    """The time limit passed; the evaluator was killed (504)."""
+
+
+class EvaluatorFailed(Exception):
+    """The evaluator died while answering (e.g. out of memory); it was replaced (503)."""
+
+
+class Evaluator:
+    """One child process and our end of its socket."""
+
+    def __init__(self, source: StoreSource) -> None:
+        ours, theirs = socket.socketpair()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pillars.server.evaluator", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self.conn = Connection(ours.detach())
+        self.conn.send(source)
+
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
+        if not self.conn.poll(timeout) or self.conn.recv() != "ready":
+            self.kill()
+            raise EvaluatorFailed("an evaluator process could not open the store")
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        self.conn.close()
+
+
+class EvaluatorPool:
+    def __init__(self, source: StoreSource, size: int, max_concurrent: int) -> None:
+        self.source = source
+        self.size = size
+        self._idle: queue.Queue[Evaluator] = queue.Queue()
+        self._slots = threading.BoundedSemaphore(max_concurrent)
+        self._start_lock = threading.Lock()
+        self._started = False
+        self._closed = False
+
+    def start(self) -> None:
+        """Start every evaluator at once (they open the store in parallel), wait for all."""
+        with self._start_lock:
+            if self._started:
+                return
+            evaluators = [Evaluator(self.source) for _ in range(self.size)]
+            for ev in evaluators:
+                ev.wait_ready()
+                self._idle.put(ev)
+            self._started = True
+
+    def run(self, job: Job, timeout: float) -> Answer:
+        """Evaluate `job` within `timeout` seconds (waiting for a free evaluator included)."""
+        self.start()
+        if not self._slots.acquire(blocking=False):
+            raise Busy()
+        try:
+            deadline = time.monotonic() + timeout
+            try:
+                ev = self._idle.get(timeout=timeout)
+            except queue.Empty:
+                raise TimedOut() from None
+            healthy = False
+            try:
+                ev.conn.send(job)
+                if not ev.conn.poll(max(0.0, deadline - time.monotonic())):
+                    raise TimedOut()
+                answer: Answer = ev.conn.recv()
+                healthy = True
+                return answer
+            except (EOFError, OSError) as err:
+                raise EvaluatorFailed() from err
+            finally:
+                if healthy:
+                    self._idle.put(ev)
+                else:
+                    self._replace(ev)
+        finally:
+            self._slots.release()
+
+    def _replace(self, ev: Evaluator) -> None:
+        ev.kill()  # SIGKILL: the query's work stops now
+        threading.Thread(target=self._respawn, name="evaluator-respawn", daemon=True).start()
+
+    def _respawn(self) -> None:
+        for attempt in range(5):
+            if self._closed:
+                return
+            try:
+                ev = Evaluator(self.source)
+                ev.wait_ready()
+                self._idle.put(ev)
+                return
+            except (OSError, EvaluatorFailed) as err:
+                log.error("cannot start an evaluator (attempt %d): %s", attempt + 1, err)
+                time.sleep(0.5 * (attempt + 1))
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                return

@@ -1,0 +1,118 @@
+"""SPARQL results writers for SELECT solutions: JSON, XML, CSV, TSV.
+
+pyoxigraph writes these formats itself, but only for a whole result; the row limit needs the
+first `max_rows` solutions of a lazily evaluated result, so SELECT results are written here.
+Booleans and graphs are written by pyoxigraph. Imports stay light: evaluator processes load
+this module.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+Row = Sequence[Any]  # a pyoxigraph QuerySolution: terms (or None) in variable order
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {  # an RDF 1.2 triple term
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
+
+
+def write_json(variables: list[str], rows: list[Row], truncated: bool) -> bytes:
+    bindings = [
+        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        for row in rows
+    ]
+    doc: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    if truncated:
+        doc["truncated"] = True  # not in the standard: clients that know it can warn
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            dt = quoteattr(term.datatype.value)
+            return f"<literal datatype={dt}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject>"
+        f"<predicate>{_xml_term(term.predicate)}</predicate>"
+        f"<object>{_xml_term(term.object)}</object></triple>"
+    )
+
+
+def write_xml(variables: list[str], rows: list[Row], truncated: bool) -> bytes:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    out.append('<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>')
+    out.extend(f"<variable name={quoteattr(v)}/>" for v in variables)
+    if truncated:  # the standard's only place for extra information in the head
+        out.append('<link href="urn:pillars:truncated-by-max-rows"/>')
+    out.append("</head>\n<results>\n")
+    for row in rows:
+        out.append("<result>")
+        for v, t in zip(variables, row, strict=True):
+            if t is not None:
+                out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
+        out.append("</result>\n")
+    out.append("</results>\n</sparql>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _csv_value(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return str(term.value)
+    return str(term)
+
+
+def write_csv(variables: list[str], rows: list[Row], truncated: bool) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(variables)
+    writer.writerows([_csv_value(t) for t in row] for row in rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def write_tsv(variables: list[str], rows: list[Row], truncated: bool) -> bytes:
+    # str() of a pyoxigraph term is its N-Triples form, which is what TSV results use.
+    lines = ["\t".join("?" + v for v in variables)]
+    lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+WRITERS = {"json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv}

@@ -1,0 +1,115 @@
+"""Find what a query would make the server reach before it is evaluated.
+
+pyoxigraph fetches any URL named by SERVICE, with no time limit, and offers no hook to stop
+it, so SERVICE calls and dataset clauses (FROM, FROM NAMED) are found here by a small lexer
+that skips string literals, comments and IRIs the way the SPARQL grammar does; a keyword
+cannot hide from it. Only the tokens needed to resolve targets are kept: PREFIX and BASE
+declarations, the SERVICE keyword and its target, FROM [NAMED] and its graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+_IRI = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
+_LONG_STRING = re.compile(
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"", re.S
+)
+_STRING = re.compile(r"'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\"")
+_PNAME = re.compile(r"(?:[^\W\d][\w.\-\u00b7]*)?:(?:[^\s<>\"'{}()\[\];,#?$!=&|*+/^\\]*)")
+_WORD = re.compile(r"[^\W\d][\w\-]*")
+_VAR = re.compile(r"[?$]\w+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Scan:
+    """What a query names: SERVICE targets (None when not a fixed IRI) and dataset graphs."""
+
+    services: list[str | None] = field(default_factory=list)
+    from_graphs: list[str] = field(default_factory=list)
+    from_named: list[str] = field(default_factory=list)
+
+
+def tokens(query: str) -> list[tuple[str, str]]:
+    """(kind, text) with kind in iri, pname, word, var, other; strings and comments dropped."""
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c == "#":
+            end = min((j for j in (query.find("\n", i), query.find("\r", i)) if j >= 0), default=n)
+            i = end
+            continue
+        if c in "'\"":
+            m = _LONG_STRING.match(query, i) or _STRING.match(query, i)
+            i = m.end() if m else n  # an unterminated string: the parser will reject it
+            continue
+        for kind, pattern in (("iri", _IRI), ("pname", _PNAME), ("word", _WORD), ("var", _VAR)):
+            m = pattern.match(query, i)
+            if m:
+                out.append((kind, m.group(1) if kind == "iri" else m.group(0)))
+                i = m.end()
+                break
+        else:
+            m = _SPACE.match(query, i)
+            if m:
+                i = m.end()
+            else:
+                out.append(("other", c))
+                i += 1
+    return out
+
+
+def scan(query: str) -> Scan:
+    result = Scan()
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    toks = tokens(query)
+
+    def resolve(kind: str, text: str) -> str | None:
+        if kind == "iri":
+            return urljoin(base, text) if base else text
+        if kind == "pname":
+            prefix, _, local = text.partition(":")
+            if prefix in prefixes:
+                return prefixes[prefix] + local
+        return None
+
+    i = 0
+    while i < len(toks):
+        kind, text = toks[i]
+        word = text.upper() if kind in ("word", "pname") else ""
+        nxt = toks[i + 1] if i + 1 < len(toks) else ("", "")
+        if word == "PREFIX" and nxt[0] == "pname" and i + 2 < len(toks):
+            target = toks[i + 2]
+            if target[0] == "iri":
+                prefixes[nxt[1].partition(":")[0]] = resolve(*target) or target[1]
+            i += 3
+            continue
+        if word == "BASE" and nxt[0] == "iri":
+            base = resolve(*nxt)
+            i += 2
+            continue
+        if word == "SERVICE":
+            j = i + 1
+            if j < len(toks) and toks[j][1].upper() == "SILENT":
+                j += 1
+            target = toks[j] if j < len(toks) else ("", "")
+            result.services.append(resolve(*target))
+            i = j + 1
+            continue
+        if word == "FROM":
+            j = i + 1
+            named = j < len(toks) and toks[j][1].upper() == "NAMED"
+            j += 1 if named else 0
+            target = toks[j] if j < len(toks) else ("", "")
+            graph = resolve(*target)
+            if graph is not None:
+                (result.from_named if named else result.from_graphs).append(graph)
+            i = j + 1
+            continue
+        i += 1
+    return result
