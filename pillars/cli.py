@@ -10,6 +10,7 @@ import click
 from pillars import __version__
 from pillars.anchor import AnchorError, evidence_turtle, locate
 from pillars.corpus import default_root
+from pillars.diagram import diagram
 from pillars.stats import stats
 
 
@@ -50,6 +51,7 @@ def anchor(
 
 
 main.add_command(stats)
+main.add_command(diagram)
 
 if __name__ == "__main__":
     main()
