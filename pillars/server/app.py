@@ -46,9 +46,10 @@ def create_app(
 
 def register_blueprints(app: Flask) -> None:
     """The one place blueprints are registered: one line per area."""
-    from pillars.server import sparql
+    from pillars.server import pages, sparql
 
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(pages.bp)  # Linked Data pages, ontology docs, query UI, dumps
 
 
 def _plain_http_error(err: HTTPException) -> Response:

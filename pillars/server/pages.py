@@ -446,25 +446,24 @@ def _queries_dir() -> Path:
 
 
 @bp.route("/query", methods=["GET", "POST"])
-def query_page() -> Response | str:
+def query_page() -> Response:
     examples = pages_query.load_examples(_queries_dir())
     chosen = next((e for e in examples if e.name == request.values.get("example")), None)
     text = request.values.get("query") or (chosen.query if chosen else None)
-    fmt = request.values.get("format")
-    if text is not None and fmt:
+    button = request.values.get("format")
+    if text is not None and button:
         try:
-            data, media, ext = pages_query.download(store(), text, fmt)
+            response, ext = pages_query.download(text, button)
         except pages_query.QueryError as err:
-            return Response(f"400 Bad Request: {err}\n", 400, mimetype="text/plain")
-        response = Response(data, content_type=media)
+            return Response(f"{err.status} {err}\n", err.status, mimetype="text/plain")
         response.headers["Content-Disposition"] = f'attachment; filename="results.{ext}"'
         return response
-    outcome, error = None, None
+    outcome, error, status = None, None, 200
     if text is not None:
         try:
-            outcome = pages_query.run(store(), text)
+            outcome = pages_query.run(text)
         except pages_query.QueryError as err:
-            error = str(err)
+            error, status = str(err), err.status
     html = render_template(
         "query.html",
         query=text if text is not None else pages_query.default_query(),
@@ -475,7 +474,7 @@ def query_page() -> Response | str:
         error=error,
         ran=text is not None,
     )
-    return Response(html, 400 if error else 200, mimetype="text/html")
+    return Response(html, status, mimetype="text/html")
 
 
 def _cells(outcome: pages_query.Outcome) -> list[list[Value | None]]:

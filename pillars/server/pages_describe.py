@@ -26,11 +26,10 @@ LABEL_PREDICATES = [
     ox.NamedNode(DCT + "title"),
     ox.NamedNode("http://xmlns.com/foaf/0.1/name"),
 ]
-DEFINITION_PREDICATES = [
-    ox.NamedNode(SKOS + "definition"),
-    ox.NamedNode(RDFS + "comment"),
-    ox.NamedNode(DCT + "description"),
-]
+DEFINITION_PREDICATES = [ox.NamedNode(SKOS + "definition"), ox.NamedNode(DCT + "description")]
+COMMENT = ox.NamedNode(RDFS + "comment")  # a definition only for ontology terms; else a note
+EXACT = ox.NamedNode(OA + "exact")
+QUOTE_LABEL_CHARS = 60
 CONTEXT_CHARS = 240  # characters of article text shown either side of a quote
 MAX_LINKS_PER_PREDICATE = 200  # art:text is the object of every pil:inText
 
@@ -124,6 +123,13 @@ def label_of(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> str | None:
                 fallback = fallback or obj.value
         if fallback:
             return fallback
+    # Evidence has no label of its own: its quoted words name it best.
+    for quad in store.quads_for_pattern(node, EXACT, None, None):
+        if not isinstance(quad.object, ox.Literal):
+            continue
+        words = quad.object.value
+        short = words if len(words) <= QUOTE_LABEL_CHARS else words[: QUOTE_LABEL_CHARS - 1] + "…"
+        return f"“{short}”"
     return None
 
 
@@ -257,6 +263,14 @@ def describe(store: ox.Store, iri: str, href: Href) -> Description:
             if q.predicate in DEFINITION_PREDICATES and isinstance(q.object, ox.Literal)
         }
     )
+    if not definitions and iri.startswith(PIL):
+        definitions = sorted(
+            {
+                q.object.value
+                for q in out
+                if q.predicate == COMMENT and isinstance(q.object, ox.Literal)
+            }
+        )
     text = next(
         (
             q.object.value

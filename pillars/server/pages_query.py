@@ -1,25 +1,30 @@
 """The query page's back end: the competency questions, and running a query for the table.
 
-The page runs queries on the app's own store, so the form works without JavaScript and the
-table is rendered on the server; downloads are the same query in CSV or JSON.
+Queries typed into the page go through the SPARQL endpoint's own code (`sparql.answer`): the
+same evaluator processes, time limit, row limit and SERVICE/FROM guards as `/sparql`. The page
+asks for SPARQL JSON results (or N-Triples for CONSTRUCT/DESCRIBE) and renders the table on
+the server, so the form works without JavaScript; downloads are the endpoint's CSV or JSON.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from flask import Response
+from werkzeug.datastructures import MultiDict
 
 from pillars.namespaces import sparql_prefixes
+from pillars.server import sparql
 
-MAX_QUERY_CHARS = 20_000
-MAX_TABLE_ROWS = 1_000  # rows shown in the page; downloads carry every row
-DOWNLOADS = {
-    "csv": (ox.QueryResultsFormat.CSV, "text/csv; charset=utf-8"),
-    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
-}
+# Table format per query form, and the download formats per button.
+GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
+DOWNLOADS = {"csv": ("csv", "ntriples"), "json": ("json", "jsonld")}
+EXTENSIONS = {"csv": "csv", "json": "json", "ntriples": "nt", "jsonld": "jsonld"}
 
 
 @dataclass(frozen=True)
@@ -33,13 +38,15 @@ class Example:
 @dataclass
 class Outcome:
     variables: list[str]
-    rows: list[list[Any]]
+    rows: list[list[Any]]  # pyoxigraph terms, None where unbound
     boolean: bool | None = None
     truncated: bool = False
 
 
 class QueryError(ValueError):
-    pass
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def default_query() -> str:
@@ -47,7 +54,8 @@ def default_query() -> str:
     return (
         sparql_prefixes()
         + extra
-        + "\nSELECT ?class (COUNT(?thing) AS ?things) WHERE {\n  ?thing a ?class .\n}\n"
+        + "\n# Which kinds of things does the graph hold, and how many of each?\n"
+        "SELECT ?class (COUNT(?thing) AS ?things) WHERE {\n  ?thing a ?class .\n}\n"
         "GROUP BY ?class\nORDER BY DESC(?things)\nLIMIT 25\n"
     )
 
@@ -79,49 +87,64 @@ def load_examples(folder: Path) -> list[Example]:
     return examples
 
 
-def run(store: ox.Store, query: str) -> Outcome:
-    """Run a read query over the union of the graphs; QueryError says what is wrong."""
-    if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query has {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
-    try:
-        result = store.query(query, use_default_graph_as_union=True)
-    except SyntaxError as err:
-        raise QueryError(f"syntax error: {err.msg if hasattr(err, 'msg') else err}") from None
-    except (OSError, ValueError, RuntimeError) as err:
-        raise QueryError(f"the query failed: {err}") from None
-    if isinstance(result, ox.QueryBoolean):
-        return Outcome([], [], boolean=bool(result))
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        rows: list[list[Any]] = []
-        for i, solution in enumerate(result):
-            if i >= MAX_TABLE_ROWS:
-                return Outcome(names, rows, truncated=True)
-            rows.append([solution[n] for n in names])
-        return Outcome(names, rows)
-    triples: list[list[Any]] = []
-    for i, t in enumerate(result):
-        if i >= MAX_TABLE_ROWS:
-            return Outcome(["subject", "predicate", "object"], triples, truncated=True)
-        triples.append([t.subject, t.predicate, t.object])
-    return Outcome(["subject", "predicate", "object"], triples)
+_SKIP = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
-def download(store: ox.Store, query: str, fmt: str) -> tuple[bytes, str, str]:
-    """(body, media type, file extension) of the full results; graphs come back as N-Triples."""
-    if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"the query has {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
-    if fmt not in DOWNLOADS:
-        raise QueryError(f"format must be one of {', '.join(DOWNLOADS)}, not {fmt!r}")
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such keyword outside IRIs and comments."""
+    found = _FORM.search(_SKIP.sub(" ", query))
+    return found.group(1).upper() if found else "SELECT"
+
+
+def _answer(query: str, fmt: str) -> Response:
     try:
-        result = store.query(query, use_default_graph_as_union=True)
-    except SyntaxError as err:
-        raise QueryError(f"syntax error: {err.msg if hasattr(err, 'msg') else err}") from None
-    except (OSError, ValueError, RuntimeError) as err:
-        raise QueryError(f"the query failed: {err}") from None
-    if isinstance(result, ox.QueryTriples):
-        data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
-        return data or b"", "application/n-triples", "nt"
-    results_format, media = DOWNLOADS[fmt]
-    data = result.serialize(format=results_format)
-    return data or b"", media, fmt
+        response = sparql.answer(query, MultiDict({"format": fmt}))
+    except sparql.ProtocolError as err:
+        raise QueryError(err.status, str(err)) from None
+    if response.status_code != 200:
+        raise QueryError(response.status_code, response.get_data(as_text=True).strip())
+    return response
+
+
+def run(query: str) -> Outcome:
+    """Run a query the way /sparql does; QueryError carries the endpoint's status and reason."""
+    if query_form(query) in GRAPH_FORMS:
+        response = _answer(query, "ntriples")
+        triples = ox.parse(response.get_data(), format=ox.RdfFormat.N_TRIPLES)
+        rows = [[t.subject, t.predicate, t.object] for t in triples]
+        truncated = response.headers.get("Pillars-Truncated") == "true"
+        return Outcome(["subject", "predicate", "object"], rows, truncated=truncated)
+    doc = json.loads(_answer(query, "json").get_data())
+    if "boolean" in doc:
+        return Outcome([], [], boolean=bool(doc["boolean"]))
+    variables = list(doc["head"]["vars"])
+    rows = [[_term(b.get(v)) for v in variables] for b in doc["results"]["bindings"]]
+    return Outcome(variables, rows, truncated=bool(doc.get("truncated")))
+
+
+def download(query: str, button: str) -> tuple[Response, str]:
+    """The endpoint's answer in the button's format, and the file extension to name it by."""
+    if button not in DOWNLOADS:
+        raise QueryError(400, f"parameter format: expected csv or json, got {button!r}")
+    results, graph = DOWNLOADS[button]
+    fmt = graph if query_form(query) in GRAPH_FORMS else results
+    return _answer(query, fmt), EXTENSIONS[fmt]
+
+
+def _term(binding: dict[str, Any] | None) -> Any:
+    """A SPARQL JSON term as a pyoxigraph term, so the page renders it like any other."""
+    if binding is None:
+        return None
+    kind, value = binding.get("type"), str(binding.get("value", ""))
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in binding:
+            return ox.Literal(value, language=binding["xml:lang"])
+        if "datatype" in binding:
+            return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+        return ox.Literal(value)
+    return ox.Literal(json.dumps(value))  # a triple term: shown as its JSON

@@ -68,4 +68,13 @@
     }
   });
   render();
+  // Long PREFIX blocks push the question itself out of view: start at the first other line.
+  var lines = area.value.split("\n");
+  var first = 0;
+  while (first < lines.length && /^\s*(PREFIX|BASE|#|$)/i.test(lines[first])) first++;
+  if (first > 3 && first < lines.length) {
+    var lineHeight = parseFloat(getComputedStyle(area).lineHeight) || 18;
+    area.scrollTop = (first - 2) * lineHeight;
+    sync();
+  }
 })();
