@@ -1,0 +1,67 @@
+"""Shared set-up for the page tests: the fixture corpus app, a real HTTP server, Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from pillars.corpus import discover
+from pillars.server.app import create_app
+from pillars.settings import Settings
+from pillars.store import memory_store
+
+ROOT = Path(__file__).parent / "fixtures" / "pages"
+SLUG = "fixture-article"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def make_app() -> Flask:
+    """The real app over the fixture corpus, with one evaluator process (a light machine)."""
+    app = create_app(Settings(evaluators=1, query_timeout=20.0), store=memory_store(discover(ROOT)))
+    app.config["PILLARS_QUERIES_DIR"] = str(ROOT / "queries")
+    return app
+
+
+def close(app: Flask) -> None:
+    app.extensions["pillars.pool"].close()
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """Serve `app` over real HTTP on 127.0.0.1 (a free port) while the block runs."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="pages-test-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def chromium_or_skip() -> str:
+    """Chromium's path; without it, skip with the reason locally and fail in CI."""
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if path:
+        return path
+    reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI=true and {reason}")
+    pytest.skip(reason)
