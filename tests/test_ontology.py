@@ -153,3 +153,14 @@ def test_header_carries_the_version_iri() -> None:
     graph = rdflib.Graph().parse(ONTOLOGY)
     version = graph.value(rdflib.URIRef("https://w3id.org/pillars/ontology"), OWL.versionIRI)
     assert str(version) == "https://w3id.org/pillars/ontology/0.1.0"
+
+
+def test_examples_in_the_ontology_docs_quote_the_text_exactly() -> None:
+    text = (ROOT / "instances" / "iranian-russian-security-convergence" / "text.txt").read_text(
+        encoding="utf-8"
+    )
+    docs = (ROOT / "docs" / "ontology.md").read_text(encoding="utf-8")
+    anchors = re.findall(r'oa:exact "([^"\\]*)" ;.*?oa:start (\d+) ;\s*oa:end (\d+)', docs, re.S)
+    assert len(anchors) >= 6
+    for exact, start, end in anchors:
+        assert text[int(start) : int(end)] == exact
