@@ -373,3 +373,16 @@ def test_negotiate_handles_missing_and_unknown_accept() -> None:
     assert negotiate(MIMEAccept()).ext == "html"  # type: ignore[union-attr]
     assert negotiate(MIMEAccept([("application/json", 1)])).ext == "jsonld"  # type: ignore[union-attr]
     assert negotiate(MIMEAccept([("image/png", 1)])) is None
+
+
+def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pages_fixture
+
+    monkeypatch.setattr(pages_fixture, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(pages_fixture.shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        pages_fixture.chromium_or_skip()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="not installed"):
+        pages_fixture.chromium_or_skip()

@@ -1,0 +1,134 @@
+"""The pages in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+Locally a missing Chromium skips these tests with the reason; with CI=true it fails them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pages_fixture import CHROMIUM_ARGS, chromium_or_skip, close, make_app, serve
+
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    app = make_app()
+    try:
+        with serve(app) as url:
+            yield url
+    finally:
+        close(app)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    path = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page that records console errors and uncaught exceptions."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.errors = errors
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors in the console: {errors}"
+
+
+def test_home_page_opens_and_links_the_article(page: Any, base: str) -> None:
+    page.goto(base + "/")
+    assert page.title() == "Home · Pillars"
+    page.get_by_role("link", name="A fixture article on convergence").click()
+    page.wait_for_url(base + "/id/fixture-article/article.html")
+    assert page.locator("h1").inner_text() == "A fixture article on convergence"
+
+
+def test_competency_question_to_table_to_resource_with_highlighted_quote(
+    page: Any, base: str
+) -> None:
+    page.goto(base + "/query")
+    assert page.locator(".editor.enhanced").count() == 1  # the highlighter ran
+    assert page.locator("#query-highlight .tok-kw").first.inner_text() == "PREFIX"
+    page.get_by_role(
+        "link", name="For a threat, who perceives it and what quoted text supports it?"
+    ).click()
+    page.wait_for_url("**/query?example=cq03-threat-evidence")
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == 2
+    assert rows.nth(0).locator("td").nth(1).inner_text() == "Alphaland"
+    rows.nth(0).locator("td").nth(0).get_by_role("link").click()
+    page.wait_for_url(base + "/id/fixture-article/threat-regime-change.html")
+    mark = page.locator("figure.quote mark").first
+    assert mark.inner_text() == "regime change promoted from abroad"
+    assert mark.is_visible()
+
+
+def test_editing_and_running_a_query_from_the_form(page: Any, base: str) -> None:
+    page.goto(base + "/query")
+    page.locator("#query").fill(
+        "SELECT ?a WHERE { ?a a <https://w3id.org/pillars/ontology#State> } ORDER BY ?a"
+    )
+    assert page.locator("#query-highlight .tok-iri").count() == 1  # highlight follows typing
+    page.locator("#query").press("Control+Enter")
+    page.wait_for_selector("#results")
+    cells = page.locator("#results tbody td").all_inner_texts()
+    assert cells == ["Alphaland", "Betaland", "Gammaland"]
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    assert download.value.suggested_filename == "results.csv"
+
+
+def test_argument_map_click_through(page: Any, base: str) -> None:
+    page.goto(base + "/id/fixture-article/article.html")
+    node = page.locator("svg.argmap a.node.pillar", has_text="Common threat perceptions")
+    assert node.count() == 1
+    node.click()
+    page.wait_for_url(base + "/id/fixture-article/pillar-threats.html")
+    assert page.locator("h1").inner_text() == "Common threat perceptions"
+    page.go_back()
+    page.locator("svg.argmap a.node.actor", has_text="Gammaland").click()
+    page.wait_for_url(base + "/id/actor/gammaland.html")
+    assert page.locator("h1").inner_text() == "Gammaland"
+
+
+def test_keyboard_reaches_the_skip_link_and_map_nodes(page: Any, base: str) -> None:
+    page.goto(base + "/id/fixture-article/article.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('svg') !== null"):
+            break
+    else:
+        pytest.fail("no node of the argument map took keyboard focus in 40 tabs")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/id/**.html")
+
+
+def test_phone_width_has_no_sideways_scroll(browser: Any, base: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        for path in ("/", "/id/fixture-article/threat-regime-change.html", "/query"):
+            page.goto(base + path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px wide"
+    finally:
+        context.close()
