@@ -112,6 +112,7 @@ def test_dl_sanity_catches_property_misuse(tmp_path: Path) -> None:
         '<https://w3id.org/pillars/id/demo/p> pil:perceiver "Iran" .\n'
         "<https://w3id.org/pillars/id/demo/q> pil:unit <https://w3id.org/pillars/id/x> .\n"
         "pil:about a owl:DatatypeProperty .\n"
+        '<https://w3id.org/pillars/id/demo/q> <http://schema.org/name> "q" .\n'
     )
     graphs = [(source.graph, quads) for source, quads in read_all(discover(root).sources)]
     found = {(f.rule, f.resource) for f in owl.dl_sanity(graphs)}
@@ -119,6 +120,7 @@ def test_dl_sanity_catches_property_misuse(tmp_path: Path) -> None:
         ("dl-property-kind", PIL + "about"),
         ("dl-property-value", PIL + "perceiver"),
         ("dl-property-value", PIL + "unit"),
+        ("dl-undeclared-property", "http://schema.org/name"),
     }
 
 

@@ -32,6 +32,8 @@ _RDF_TYPE = ox.NamedNode(_RDF + "type")
 _OBJECT_PROPERTY = ox.NamedNode(_OWL + "ObjectProperty")
 _DATATYPE_PROPERTY = ox.NamedNode(_OWL + "DatatypeProperty")
 _ANNOTATION_PROPERTY = ox.NamedNode(_OWL + "AnnotationProperty")
+# Vocabularies OWL itself defines (rdf:type, rdfs:label, owl:sameAs ...): never declared.
+_BUILT_IN = (_RDF, "http://www.w3.org/2000/01/rdf-schema#", _OWL)
 
 # HermiT's own heap; the default of owlready2 (2 GB) is more than a corpus of articles needs
 # and the CI machine is shared.
@@ -205,6 +207,20 @@ def dl_sanity(graphs: Sequence[tuple[str, list[ox.Quad]]]) -> list[Finding]:
                 misuse.setdefault((q.predicate.value, "literal"), graph)
             elif k == {"datatype"} and not isinstance(q.object, ox.Literal):
                 misuse.setdefault((q.predicate.value, "resource"), graph)
+    undeclared: dict[str, str] = {}
+    for graph, quads in graphs:
+        if graph == ONTOLOGY_GRAPH:
+            continue
+        for q in quads:
+            if q.predicate not in kinds and not q.predicate.value.startswith(_BUILT_IN):
+                undeclared.setdefault(q.predicate.value, graph)
+    findings.extend(
+        Finding(CHECK, "Violation",
+                f"{prop} is used as a property in graph {graph} but is not declared in the "
+                "ontology; OWL 2 DL needs every property declared (as an object, datatype or "
+                "annotation property).", resource=prop, rule="dl-undeclared-property")
+        for prop, graph in sorted(undeclared.items())
+    )  # fmt: skip
     for (prop, value_kind), graph in sorted(misuse.items()):
         expected = "resources (IRIs)" if value_kind == "literal" else "literal values"
         findings.append(
