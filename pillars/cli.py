@@ -11,7 +11,9 @@ from pillars import __version__
 from pillars.anchor import AnchorError, evidence_turtle, locate
 from pillars.corpus import default_root
 from pillars.diagram import diagram
+from pillars.server.serve import serve
 from pillars.stats import stats
+from pillars.store_cli import load, query
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,6 +54,9 @@ def anchor(
 
 main.add_command(stats)
 main.add_command(diagram)
+main.add_command(serve)
+main.add_command(load)
+main.add_command(query)
 
 if __name__ == "__main__":
     main()

@@ -90,22 +90,34 @@ def evaluate(store: ox.Store, job: Job) -> Answer:
         triples = list(islice(result, job.max_rows + 1))
         truncated = len(triples) > job.max_rows
         return Answer(
-            200, _graph(triples[: job.max_rows], job.graph_format), job.graph_format, truncated
+            200,
+            serialize_graph(triples[: job.max_rows], job.graph_format),
+            job.graph_format,
+            truncated,
         )
     except SyntaxError as err:
-        return _error(400, f"query syntax error: {err.msg}")
+        return _error(400, f"query syntax error: {_short(str(err.msg))}")
     except (OSError, ValueError, TypeError, RuntimeError) as err:
         # Errors raised while evaluating (e.g. a failing SERVICE call); the message is
         # pyoxigraph's, which names no file of ours.
-        return _error(400, f"query evaluation error: {str(err)[:500]}")
+        return _error(400, f"query evaluation error: {_short(str(err))}")
 
 
-def _graph(triples: list[Any], key: str) -> bytes:
+def _short(message: str, limit: int = 300) -> str:
+    # pyoxigraph lists every expected token after a syntax error; the position and the
+    # first few are what a person needs.
+    return message if len(message) <= limit else message[:limit].rstrip() + " …"
+
+
+def serialize_graph(
+    triples: list[Any], key: str, prefixes: dict[str, str] | None = PREFIXES
+) -> bytes:
+    """Triples in a graph format; dataset formats get them as quads of the default graph."""
     fmt = GRAPH_MEDIA[key]
     items: list[Any] = triples
-    if fmt.supports_datasets:  # N-Quads and TriG: the triples, in the default graph
+    if fmt.supports_datasets:
         items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-    prefixes = PREFIXES if key in WITH_PREFIXES else None
+    prefixes = prefixes if key in WITH_PREFIXES else None
     return ox.serialize(items, format=fmt, prefixes=prefixes) or b""
 
 

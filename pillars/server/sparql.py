@@ -19,7 +19,7 @@ from pillars.server.description import (
     service_description,
     void_description,
 )
-from pillars.server.evaluator import GRAPH_MEDIA, Job
+from pillars.server.evaluator import Job, serialize_graph
 from pillars.server.negotiation import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -246,7 +246,7 @@ def check_dataset(
     return not (found.from_graphs or found.from_named), None, None
 
 
-DESCRIPTION_FORMATS = tuple(f for f in GRAPH_FORMATS if not GRAPH_MEDIA[f.key].supports_datasets)
+DESCRIPTION_FORMATS = tuple(f for f in GRAPH_FORMATS if f.key not in ("nquads", "trig"))
 
 
 def describe(triples: list[ox.Triple]) -> Response:
@@ -258,8 +258,7 @@ def describe(triples: list[ox.Triple]) -> Response:
         chosen = choose(parse_accept(request.headers.get("Accept")), DESCRIPTION_FORMATS)
     if chosen is None:
         raise ProtocolError(406, "the request accepts no RDF format this endpoint can write")
-    prefixes = DESCRIPTION_PREFIXES if chosen.key in ("turtle", "rdfxml") else None
-    body = ox.serialize(triples, format=GRAPH_MEDIA[chosen.key], prefixes=prefixes)
+    body = serialize_graph(triples, chosen.key, DESCRIPTION_PREFIXES)
     resp = Response(body, 200, content_type=chosen.content_type)
     resp.headers["Vary"] = "Accept"
     return resp

@@ -1,0 +1,120 @@
+"""`pillars serve`: the app under gunicorn, never the Flask development server.
+
+The command reads the store before gunicorn starts, so a broken corpus stops it with the
+file, line and column and nothing is served half-loaded. Workers are forked afterwards and
+each one builds the app (and starts its evaluator processes) from the same `StoreSource`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from pillars.corpus import CorpusError, discover
+from pillars.settings import SETTINGS, Setting, SettingError, Settings
+from pillars.store import StoreError, StoreSource, memory_store, open_read_only
+
+GET_URL_LIMIT = 8190  # gunicorn's largest request line; longer GET queries must be POSTed
+
+
+class PillarsServer(BaseApplication):  # type: ignore[misc]
+    def __init__(self, settings: Settings, source: StoreSource, host: str, port: int) -> None:
+        self.settings = settings
+        self.source = source
+        self.options: dict[str, Any] = {
+            "bind": f"{host}:{port}",
+            "workers": settings.workers,
+            "threads": settings.threads,
+            "worker_class": "gthread",
+            "preload_app": False,  # each worker opens the store itself, after the fork
+            # The query time limit is enforced by the evaluator pool; this is only a backstop
+            # for a worker that stops answering gunicorn's heartbeat.
+            "timeout": int(settings.query_timeout) + 30,
+            "graceful_timeout": 5,
+            "keepalive": 5,
+            "limit_request_line": GET_URL_LIMIT,
+            "proc_name": "pillars",
+            # gunicorn 27's control socket has one fixed path per user, so two servers (tests,
+            # benchmarks) would fight over it; nothing here uses it.
+            "control_socket_disable": True,
+            "errorlog": "-",
+            "loglevel": "info",
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from pillars.server.app import create_app
+
+        app = create_app(self.settings, source=self.source)
+        app.extensions["pillars.pool"].start()  # evaluators ready before the first request
+        return app
+
+
+def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """One command-line option per row of the settings table."""
+    for setting in reversed(SETTINGS):
+        func = click.option(setting.option, setting.name, **_option_kwargs(setting))(func)
+    return func
+
+
+def _option_kwargs(setting: Setting) -> dict[str, Any]:
+    help_text = f"{setting.help} [default: {setting.default or 'none'}]"
+    if setting.type is tuple:
+        return {"multiple": True, "help": help_text, "metavar": "PREFIX"}
+    kind = {float: click.FLOAT, int: click.INT, str: click.STRING}[setting.type]
+    return {"type": kind, "default": None, "help": help_text}
+
+
+def settings_from_options(values: dict[str, Any]) -> Settings:
+    chosen = {k: v for k, v in values.items() if v is not None and v != ()}
+    try:
+        return Settings.from_mapping(chosen)
+    except SettingError as err:
+        raise click.UsageError(str(err)) from err
+
+
+def open_source(store_dir: Path | None, root: Path | None) -> StoreSource:
+    """Read the corpus (or check the on-disk store) now, before anything is served."""
+    try:
+        if store_dir is not None:
+            del_store = open_read_only(store_dir)
+            del del_store  # only checked here; every process opens its own handle
+            return StoreSource(path=str(store_dir.resolve()))
+        return StoreSource.of_memory(memory_store(discover(root)))
+    except (CorpusError, StoreError) as err:
+        raise click.ClickException(str(err)) from err
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port (0: any free).")
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="An on-disk store built by `pillars load`; default: the corpus, read into memory.",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Corpus folder (with ontology/, shapes/, instances/); default: the bundled one.",
+)
+@settings_options
+def serve(host: str, port: int, store_dir: Path | None, root: Path | None, **values: Any) -> None:
+    """Serve the SPARQL endpoint and the site under gunicorn."""
+    settings = settings_from_options(values)
+    source = open_source(store_dir, root)
+    click.echo(f"Pillars: serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    PillarsServer(settings, source, host, port).run()
+    sys.exit(0)

@@ -1,0 +1,123 @@
+"""`pillars load` (build an on-disk store) and `pillars query` (ask the store from a shell)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pillars.corpus import CorpusError, discover
+from pillars.namespaces import PREFIXES
+from pillars.server.evaluator import Job, evaluate
+from pillars.settings import Settings
+from pillars.store import StoreError, build_disk_store, memory_store, open_read_only
+
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Corpus folder (with ontology/, shapes/, instances/); default: the bundled one.",
+)
+
+
+@click.command()
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder of the on-disk store to (re)build.",
+)
+@ROOT_OPTION
+def load(store_dir: Path, root: Path | None) -> None:
+    """Build an on-disk store from the corpus, for `pillars serve --store`."""
+    started = time.perf_counter()
+    try:
+        count = build_disk_store(store_dir, discover(root))
+    except (CorpusError, StoreError) as err:
+        raise click.ClickException(str(err)) from err
+    took = time.perf_counter() - started
+    click.echo(f"loaded {count} quads into {store_dir} in {took:.2f} s")
+
+
+@click.command()
+@click.argument("sparql", required=False)
+@click.option(
+    "-f", "--file", "file", type=click.File("r", encoding="utf-8"), help="Read the query here."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table: aligned text; csv: SPARQL CSV (N-Triples for graphs); json: SPARQL JSON "
+    "(JSON-LD for graphs).",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="An on-disk store built by `pillars load`; default: the corpus, read into memory.",
+)
+@ROOT_OPTION
+def query(
+    sparql: str | None, file: Any, fmt: str, store_dir: Path | None, root: Path | None
+) -> None:
+    """Run one SPARQL query (argument or -f FILE.rq) against the store and print the answer."""
+    if (sparql is None) == (file is None):
+        raise click.UsageError("give the query either as an argument or with -f FILE.rq")
+    text = sparql if sparql is not None else file.read()
+    try:
+        store = open_read_only(store_dir) if store_dir else memory_store(discover(root))
+    except (CorpusError, StoreError) as err:
+        raise click.ClickException(str(err)) from err
+    result_format, graph_format = {
+        "table": ("json", "turtle"),
+        "csv": ("csv", "ntriples"),
+        "json": ("json", "jsonld"),
+    }[fmt]
+    max_rows = Settings().max_rows
+    answer = evaluate(store, Job(text, result_format, graph_format, max_rows))
+    if answer.format is None:
+        click.echo(f"error: {answer.body.decode('utf-8')}", err=True)
+        sys.exit(1)
+    if fmt == "table" and answer.format == "json":
+        click.echo(table(json.loads(answer.body)))
+    else:
+        sys.stdout.buffer.write(answer.body)
+        if not answer.body.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+    if answer.truncated:
+        click.echo(f"note: truncated to the first {max_rows} rows (max_rows)", err=True)
+
+
+def compact(term: dict[str, Any]) -> str:
+    """A term as a person reads it: prefixed names where a Pillars prefix fits."""
+    value = str(term["value"])
+    if term["type"] == "uri":
+        for prefix, iri in PREFIXES.items():
+            if value.startswith(iri) and "/" not in value[len(iri) :]:
+                return f"{prefix}:{value[len(iri) :]}"
+        return f"<{value}>"
+    if term["type"] == "bnode":
+        return "_:" + value
+    return value.replace("\n", " ")
+
+
+def table(doc: dict[str, Any]) -> str:
+    if "boolean" in doc:
+        return "true" if doc["boolean"] else "false"
+    names = list(doc["head"]["vars"])
+    rows = [[compact(b[n]) if n in b else "" for n in names] for b in doc["results"]["bindings"]]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
