@@ -64,10 +64,12 @@ _ACTOR_EDGES = (
 
 @dataclass
 class MapNode:
+    key: str  # the IRI, or band|IRI for an actor (actors appear once per band)
     iri: str
     kind: str
     label: str
     order: float
+    band: str = "argument"
     parents: list[str] = field(default_factory=list)
     x: float = 0
     y: float = 0
@@ -80,9 +82,7 @@ class ArgumentMap:
     edges: list[tuple[str, str]]
     width: float = 0
     height: float = 0
-
-    def column(self, kind: str) -> list[MapNode]:
-        return sorted((n for n in self.nodes.values() if n.kind == kind), key=lambda n: n.order)
+    headings: list[tuple[float, float, str]] = field(default_factory=list)  # x, y, text
 
 
 def _rows(store: ox.Store, body: str, slug: str) -> list[dict[str, ox.NamedNode]]:
@@ -121,11 +121,15 @@ def build(store: ox.Store, slug: str) -> ArgumentMap:
     nodes: dict[str, MapNode] = {}
     edges: list[tuple[str, str]] = []
 
-    def add(node: ox.NamedNode, kind: str) -> MapNode:
-        found = nodes.get(node.value)
+    def add(node: ox.NamedNode, kind: str, band: str = "argument") -> MapNode:
+        key = f"{band}|{node.value}" if kind == "actor" else node.value
+        found = nodes.get(key)
         if found is None:
             label = label_of(store, node) or local_name(node.value)
-            found = nodes[node.value] = MapNode(node.value, kind, label, _first_offset(store, node))
+            offset = _first_offset(store, node)
+            found = nodes[key] = MapNode(key, node.value, kind, label, offset)
+            if kind in ("limit", "sublimit", "actor"):
+                found.band = band if kind == "actor" else "limits"
         return found
 
     for kind, body in _PATTERNS:
@@ -138,62 +142,114 @@ def build(store: ox.Store, slug: str) -> ArgumentMap:
                 node.parents.append(parent.value)
     for body in _ACTOR_EDGES:
         for row in _rows(store, body, slug):
-            if "node" in row and "from" in row and row["from"].value in nodes:
-                add(row["node"], "actor")
-                edges.append((row["from"].value, row["node"].value))
+            source = nodes.get(row["from"].value) if "from" in row else None
+            if "node" in row and source is not None:
+                actor = add(row["node"], "actor", source.band)
+                edges.append((source.key, actor.key))
     roots = [n for n in nodes.values() if n.kind == "thesis"]
     for node in nodes.values():
         node.parents = [p for p in node.parents if p in nodes]
-        for parent_iri in node.parents:
-            edges.append((parent_iri, node.iri))
+        for parent_key in node.parents:
+            edges.append((parent_key, node.key))
         if not node.parents and roots and node.kind in ("pillar", "limit", "threat", "component"):
-            edges.append((roots[0].iri, node.iri))
+            edges.append((roots[0].key, node.key))
     amap = ArgumentMap(slug, nodes, sorted(set(edges)))
     _layout(amap)
     return amap
 
 
+# Per band: (kind, column, heading). The thesis stands alone in column 0, between the bands.
+BANDS: dict[str, tuple[tuple[str, int, str], ...]] = {
+    "argument": (
+        ("pillar", 1, "Pillars"),
+        ("component", 2, "Components"),
+        ("threat", 3, "Threats"),
+        ("actor", 4, "Perceived by"),
+    ),
+    "limits": (
+        ("limit", 1, "Limits"),
+        ("sublimit", 2, "Sub-limits"),
+        ("actor", 3, "Involving"),
+    ),
+}
+HEADING_H, BAND_GAP = 28, 36
+
+
 def _layout(amap: ArgumentMap) -> None:
-    columns: dict[int, list[MapNode]] = {}
-    by_parent_order = {"component", "sublimit", "threat"}
-    for kind in ("thesis", "pillar", "limit", "component", "sublimit", "threat"):
-        nodes = amap.column(kind)
-        if kind in by_parent_order:
-            # Children sit next to their parent: sort by the parent's row, then the text order.
-            def key(n: MapNode) -> tuple[float, float]:
-                rows = [amap.nodes[p].y for p in n.parents if amap.nodes[p].y]
-                return (min(rows) if rows else float("inf"), n.order)
-
-            nodes.sort(key=key)
-        columns.setdefault(COLUMN[kind], []).extend(nodes)
-        _place(columns[COLUMN[kind]], COLUMN[kind])
-    # Actors: barycentre of the rows of everything pointing at them, to keep edges short.
-    actors = amap.column("actor")
-    incoming: dict[str, list[float]] = {a.iri: [] for a in actors}
-    for src, dst in amap.edges:
-        if dst in incoming:
-            incoming[dst].append(amap.nodes[src].y)
-    actors.sort(
-        key=lambda a: (
-            sum(incoming[a.iri]) / len(incoming[a.iri]) if incoming[a.iri] else 0,
-            a.label,
-        )
-    )
-    columns[COLUMN["actor"]] = actors
-    rows = max((len(c) for c in columns.values()), default=0)
-    amap.height = rows * ROW_H + 2 * PAD
-    amap.width = (max(columns, default=0) + 1) * (NODE_W + COL_GAP) - COL_GAP + 2 * PAD
-    for col, nodes in columns.items():
-        _place(nodes, col, amap.height)
+    top = PAD
+    widest = 0
+    for band, columns in BANDS.items():
+        placed: list[tuple[int, list[MapNode]]] = []
+        for kind, col, _ in columns:
+            nodes = [n for n in amap.nodes.values() if n.kind == kind and n.band == band]
+            nodes.sort(key=lambda n: _rank(amap, n))
+            if kind == "sublimit":
+                nodes = _depth_first(nodes)
+            _place(nodes, col, top + HEADING_H, len(nodes))  # provisional, for the next sort
+            placed.append((col, nodes))
+        rows = max((len(nodes) for _, nodes in placed), default=0)
+        if rows == 0:
+            continue
+        for col, nodes in placed:
+            _place(nodes, col, top + HEADING_H, rows)
+        # Actors last, once their sources sit where they finally stay.
+        col, actors = placed[-1]
+        actors.sort(key=lambda n: _rank(amap, n))
+        _place(actors, col, top + HEADING_H, rows)
+        for kind, col, heading in columns:
+            if any(n.kind == kind and n.band == band for n in amap.nodes.values()):
+                amap.headings.append((PAD + col * (NODE_W + COL_GAP), top + 16, heading))
+            widest = max(widest, col)
+        top += HEADING_H + rows * ROW_H + BAND_GAP
+    amap.height = top - BAND_GAP + PAD
+    amap.width = (widest + 1) * (NODE_W + COL_GAP) - COL_GAP + 2 * PAD
+    theses = sorted((n for n in amap.nodes.values() if n.kind == "thesis"), key=lambda n: n.order)
+    _place(theses, 0, PAD, max(1, round((amap.height - 2 * PAD) / ROW_H)))
 
 
-def _place(nodes: list[MapNode], col: int, height: float | None = None) -> None:
-    """Spread a column evenly over the height (a provisional height while columns fill up)."""
-    total = height if height is not None else max(len(nodes), 1) * ROW_H + 2 * PAD
-    step = (total - 2 * PAD) / max(len(nodes), 1)
+def _rank(amap: ArgumentMap, node: MapNode) -> tuple[float, float]:
+    """Sort key: actors by the mean row of their sources, children by their parent's row."""
+    if node.kind == "actor":
+        rows = [amap.nodes[src].y for src, dst in amap.edges if dst == node.key]
+        return (sum(rows) / len(rows) if rows else 0.0, node.order)
+    if node.parents:
+        return (min(amap.nodes[p].y for p in node.parents), node.order)
+    return (node.order, 0.0)
+
+
+def _depth_first(nodes: list[MapNode]) -> list[MapNode]:
+    """Sub-limits of sub-limits share a column: put each right after its parent."""
+    keys = {n.key for n in nodes}
+    children: dict[str, list[MapNode]] = {}
+    for node in nodes:
+        for parent in node.parents:
+            if parent in keys:
+                children.setdefault(parent, []).append(node)
+    ordered: list[MapNode] = []
+    seen: set[str] = set()
+
+    def visit(node: MapNode) -> None:
+        if node.key in seen:
+            return
+        seen.add(node.key)
+        ordered.append(node)
+        for child in sorted(children.get(node.key, []), key=lambda n: n.order):
+            visit(child)
+
+    for node in nodes:  # already ranked by their parent limit's row
+        if not any(p in keys for p in node.parents):
+            visit(node)
+    for node in nodes:  # a cycle of sub-limits has no top; keep its members anyway
+        visit(node)
+    return ordered
+
+
+def _place(nodes: list[MapNode], col: int, top: float, rows: int) -> None:
+    """Spread a column's nodes evenly over `rows` rows starting at `top`."""
+    step = rows * ROW_H / max(len(nodes), 1)
     for i, node in enumerate(nodes):
         node.x = PAD + col * (NODE_W + COL_GAP)
-        node.y = PAD + (i + 0.5) * step
+        node.y = top + (i + 0.5) * step
 
 
 def _lines(label: str) -> list[str]:
@@ -230,7 +286,9 @@ def svg(amap: ArgumentMap, href: Callable[[str], str]) -> str:
             f'{mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"/>'
         )
     parts.append("</g>")
-    for node in sorted(amap.nodes.values(), key=lambda n: (COLUMN[n.kind], n.y)):
+    for x, y, heading in amap.headings:
+        parts.append(f'<text class="heading" x="{x:.1f}" y="{y:.1f}">{escape(heading)}</text>')
+    for node in sorted(amap.nodes.values(), key=lambda n: (n.band, COLUMN[n.kind], n.y)):
         lines = _lines(node.label)
         top = node.y - NODE_H / 2
         kind = "limit" if node.kind == "sublimit" else node.kind
