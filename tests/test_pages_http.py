@@ -108,3 +108,17 @@ def test_query_download_over_http(base: str) -> None:
         "t",
         "https://w3id.org/pillars/id/fixture-article/threat-regime-change",
     ]
+
+
+def test_void_links_every_dump_and_every_link_answers(base: str) -> None:
+    r = requests.get(base + "/.well-known/void", headers={"Accept": "text/turtle"}, timeout=TIMEOUT)
+    assert r.status_code == 200
+    graph = rdflib.Graph().parse(data=r.text, format="turtle")
+    dumps = sorted(
+        str(o) for o in graph.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#dataDump"))
+    )
+    assert base + "/dumps/pillars.trig" in dumps
+    assert base + "/dumps/pillars.nq" in dumps
+    assert base + "/dumps/fixture-article.ttl" in dumps
+    for url in dumps:
+        assert requests.head(url, timeout=TIMEOUT).status_code == 200, url

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from pillars.namespaces import ID
+from pillars.namespaces import GRAPH, ID
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -105,6 +105,9 @@ def void_description(base: str, info: DatasetInfo) -> list[ox.Triple]:
         ox.Triple(dataset, _n(VOID + "sparqlEndpoint"), _n(base + "/sparql")),
         ox.Triple(dataset, _n(VOID + "uriSpace"), ox.Literal(ID)),
         ox.Triple(dataset, _n(VOID + "triples"), _int(info.triples)),
+        # Dumps are served by the pages blueprint (pillars/server/pages.py, /dumps/).
+        ox.Triple(dataset, _n(VOID + "dataDump"), _n(base + "/dumps/pillars.trig")),
+        ox.Triple(dataset, _n(VOID + "dataDump"), _n(base + "/dumps/pillars.nq")),
     ]
     for graph, count in info.graphs.items():
         subset = _n(graph)  # the named graph's IRI names the subset too
@@ -114,4 +117,7 @@ def void_description(base: str, info: DatasetInfo) -> list[ox.Triple]:
             ox.Triple(subset, _n(SD + "name"), subset),
             ox.Triple(subset, _n(VOID + "triples"), _int(count)),
         ]
+        if graph.startswith(GRAPH):
+            dump = _n(f"{base}/dumps/{graph[len(GRAPH) :]}.ttl")
+            out.append(ox.Triple(subset, _n(VOID + "dataDump"), dump))
     return out
