@@ -77,6 +77,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Query evaluator processes per worker (each holds the store and can be killed when a "
         "query runs out of time). 0: one per CPU, at least 2.",
     ),
+    Setting(
+        "result_cache_bytes",
+        int,
+        67108864,
+        "Bytes of query answers each worker keeps in memory, so a repeated query (same text, "
+        "dataset, format and limits, same store) is not evaluated again. 0 turns the cache off.",
+    ),
+    Setting(
+        "cache_max_age",
+        int,
+        60,
+        "Seconds clients and proxies may reuse a query answer without asking again "
+        "(Cache-Control max-age); afterwards they revalidate with the ETag. 0: always revalidate.",
+    ),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -103,6 +117,8 @@ class Settings:
     workers: int = _default("workers")
     threads: int = _default("threads")
     evaluators: int = _default("evaluators")
+    result_cache_bytes: int = _default("result_cache_bytes")
+    cache_max_age: int = _default("cache_max_age")
 
     def __post_init__(self) -> None:
         for name in ("query_timeout", "max_rows", "max_request_bytes", "max_concurrent_queries"):
@@ -111,6 +127,9 @@ class Settings:
         for name in ("workers", "threads"):
             if getattr(self, name) < 1:
                 raise SettingError(f"setting {name}: must be at least 1")
+        for name in ("result_cache_bytes", "cache_max_age"):
+            if getattr(self, name) < 0:
+                raise SettingError(f"setting {name}: must be 0 (off) or more")
         if self.evaluators < 0:
             raise SettingError("setting evaluators: must be 0 (automatic) or more")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):

@@ -2,8 +2,8 @@
 
 `app.extensions` holds what the blueprints share: "pillars.settings" (Settings),
 "pillars.store" (a pyoxigraph Store for quick in-process reads), "pillars.source" (how to open
-that store again), "pillars.dataset" (graph sizes) and "pillars.pool" (the evaluator processes
-every /sparql query runs in, with the time limit).
+that store again), "pillars.dataset" (graph sizes), "pillars.pool" (the evaluator processes
+every /sparql query runs in, with the time limit) and "pillars.cache" (answers by query).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from flask import Flask, Response, current_app
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from pillars.server.cache import ResultCache, store_generation
 from pillars.server.description import DatasetInfo
 from pillars.server.pool import EvaluatorPool
 from pillars.settings import Settings
@@ -37,6 +38,9 @@ def create_app(
     app.extensions["pillars.dataset"] = DatasetInfo.of(store)
     per_worker = max(1, settings.max_concurrent_queries)
     app.extensions["pillars.pool"] = EvaluatorPool(source, settings.evaluator_count, per_worker)
+    app.extensions["pillars.cache"] = ResultCache(
+        settings.result_cache_bytes, store_generation(source)
+    )
     register_blueprints(app)
     for code in (400, 405, 413, 415):
         app.register_error_handler(code, _plain_http_error)

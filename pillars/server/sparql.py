@@ -13,13 +13,15 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
+from pillars.server.cache import ResultCache
+from pillars.server.cache import matches as cache_matches
 from pillars.server.description import (
     DESCRIPTION_PREFIXES,
     DatasetInfo,
     service_description,
     void_description,
 )
-from pillars.server.evaluator import Job, serialize_graph
+from pillars.server.evaluator import Answer, Job, serialize_graph
 from pillars.server.negotiation import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -171,8 +173,34 @@ def answer(query: str, params: MultiDict[str, str]) -> Response:
         defaults,
         named,
     )
+    cached = result_cache().get(job)
+    if cached is not None:
+        return with_validators(respond(cached.answer), cached.etag)
+    done = evaluate(job, timeout)
+    return with_validators(respond(done), result_cache().put(job, done).etag)
+
+
+def result_cache() -> ResultCache:
+    return current_app.extensions["pillars.cache"]  # type: ignore[no-any-return]
+
+
+def with_validators(resp: Response, etag: str) -> Response:
+    """ETag and Cache-Control on a 200 answer; 304 when the client already holds it."""
+    if resp.status_code != 200:
+        return resp
+    resp.headers["ETag"] = etag
+    resp.headers["Cache-Control"] = f"public, max-age={settings().cache_max_age}"
+    if request.method == "GET" and cache_matches(request.headers.get("If-None-Match"), etag):
+        resp.status_code = 304
+        resp.set_data(b"")
+        del resp.headers["Content-Length"]
+    return resp
+
+
+def evaluate(job: Job, timeout: float) -> Answer:
+    conf = settings()
     try:
-        done = pool().run(job, timeout)
+        return pool().run(job, timeout)
     except Busy:
         raise ProtocolError(
             503,
@@ -188,6 +216,10 @@ def answer(query: str, params: MultiDict[str, str]) -> Response:
         raise ProtocolError(
             503, "the query evaluator failed on this query and was restarted", {"Retry-After": "1"}
         ) from None
+
+
+def respond(done: Answer) -> Response:
+    conf = settings()
     if done.format is None:
         return text(done.status, done.body.decode("utf-8"), {"Vary": "Accept"})
     resp = Response(done.body, done.status, content_type=CONTENT_TYPES[done.format])
