@@ -166,3 +166,23 @@ def test_examples_in_the_ontology_docs_quote_the_text_exactly() -> None:
     assert len(anchors) >= 6
     for exact, start, end in anchors:
         assert text[int(start) : int(end)] == exact
+
+
+def test_owl2_dl_profile_catches_illegal_punning(tmp_path: Path) -> None:
+    need_java()
+    nt = tmp_path / "bad.nt"
+    nt.write_text(
+        "<http://x/p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<http://www.w3.org/2002/07/owl#ObjectProperty> .\n"
+        "<http://x/p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<http://www.w3.org/2002/07/owl#DatatypeProperty> .\n"
+    )
+    java = owl.java_executable()
+    assert java is not None
+    findings = owl.dl_profile(java, nt)
+    if findings and findings[0].severity == "Warning" and os.environ.get("CI") != "true":
+        print(f"SKIP: {findings[0].message}")
+        pytest.skip(findings[0].message)
+    assert findings and all(f.rule == "owl2-dl-profile" for f in findings)
+    assert {f.resource for f in findings} == {"http://x/p"}
+    assert any("IllegalPunning" in f.message for f in findings)

@@ -11,6 +11,7 @@ else in Pillars needs Java.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -20,7 +21,7 @@ from pathlib import Path
 import owlready2
 import pyoxigraph as ox
 
-from pillars.check import Finding
+from pillars.check import Finding, Severity
 from pillars.corpus import Corpus, CorpusError, GraphSource, read_all
 from pillars.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH
 
@@ -34,6 +35,10 @@ _DATATYPE_PROPERTY = ox.NamedNode(_OWL + "DatatypeProperty")
 _ANNOTATION_PROPERTY = ox.NamedNode(_OWL + "AnnotationProperty")
 # Vocabularies OWL itself defines (rdf:type, rdfs:label, owl:sameAs ...): never declared.
 _BUILT_IN = (_RDF, "http://www.w3.org/2000/01/rdf-schema#", _OWL)
+
+PROFILE_SOURCE = Path(__file__).with_name("OwlProfile.java")
+PROFILE_TIMEOUT_S = 120
+_FIRST_IRI = re.compile(r"<([^<>\s]+)>")
 
 # HermiT's own heap; the default of owlready2 (2 GB) is more than a corpus of articles needs
 # and the CI machine is shared.
@@ -69,8 +74,10 @@ def run(corpus: Corpus, with_instances: bool = True) -> list[Finding]:
             )
         )
         return findings
+    what = "corpus" if with_instances else "ontology"
     with tempfile.TemporaryDirectory(prefix="pillars-owl-") as tmp:
-        outcome = _reason(Path(tmp), selected, "corpus" if with_instances else "ontology")
+        outcome = _reason(Path(tmp), selected, what)
+        findings.extend(dl_profile(java, Path(tmp) / f"{what}.nt"))
         findings.extend(outcome.findings)
         if outcome.inconsistent and with_instances:
             findings.extend(_localise(Path(tmp), selected))
@@ -229,6 +236,37 @@ def dl_sanity(graphs: Sequence[tuple[str, list[ox.Quad]]]) -> list[Finding]:
                     resource=prop, rule="dl-property-value")
         )  # fmt: skip
     return findings
+
+
+def dl_profile(java: str, ntriples: Path) -> list[Finding]:
+    """The OWL API's OWL 2 DL profile check (punning, undeclared terms, reserved vocabulary).
+
+    It runs OwlProfile.java against the OWL API inside owlready2's HermiT.jar, in Java's
+    single-file source mode: that needs a JDK (javac's compiler module), not only a JRE.
+    """
+    classpath = owlready2.reasoning._HERMIT_CLASSPATH
+    command = [java, "-Xmx512m", "-cp", classpath, str(PROFILE_SOURCE), str(ntriples)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=PROFILE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        why = f"it took more than {PROFILE_TIMEOUT_S} s and was stopped"
+        return [_profile("Warning", f"OWL 2 DL profile check skipped: {why}.")]
+    if done.returncode != 0:
+        if "compiler" in done.stderr.lower():
+            why = "it needs a Java development kit (Debian: default-jdk-headless), not only a JRE"
+            return [_profile("Warning", f"OWL 2 DL profile check skipped: {why}.")]
+        return [_profile("Violation", f"OWL 2 DL profile check failed: {_tail(done.stderr)}")]
+    seen: dict[str, Finding] = {}
+    for line in done.stdout.splitlines():
+        kind, _, message = line.partition("\t")
+        iri = _FIRST_IRI.search(message)
+        text = f"Not OWL 2 DL ({kind}): {message}"
+        seen.setdefault(text, _profile("Violation", text, iri.group(1) if iri else None))
+    return list(seen.values())
+
+
+def _profile(severity: Severity, message: str, resource: str | None = None) -> Finding:
+    return Finding(CHECK, severity, message, resource=resource, rule="owl2-dl-profile")
 
 
 def _tail(text: str, lines: int = 5) -> str:
