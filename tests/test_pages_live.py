@@ -1,0 +1,83 @@
+"""The pages on the real server (`pillars serve`, gunicorn) over the bundled corpus.
+
+These check the wiring in production: templates and assets found from the installed package,
+the blueprint registered, each kind of resource answering with the right status and type.
+The expected values come from the article's encoding, not from the page code.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import rdflib
+import requests
+
+TIMEOUT = 60
+ART = "/id/iranian-russian-security-convergence"
+
+
+# (path, Accept, status, Location for a 303 or the media type otherwise)
+LIVE_CASES = [
+    ("/", "text/html", 200, "text/html"),
+    ("/id/actor/iran", "text/html", 303, "/id/actor/iran.html"),
+    ("/id/actor/iran", "text/turtle", 303, "/id/actor/iran.ttl"),
+    ("/id/actor/iran.jsonld", "*/*", 200, "application/ld+json"),
+    (f"{ART}/article", "application/rdf+xml", 303, f"{ART}/article.rdf"),
+    (f"{ART}/thesis.html", "*/*", 200, "text/html"),
+    (f"{ART}/threat-regime-change.nt", "*/*", 200, "application/n-triples"),
+    (f"{ART}/text", "text/html", 303, f"{ART}/text.html"),
+    ("/id/threat-type/regime-change", "text/turtle", 303, "/id/threat-type/regime-change.ttl"),
+    ("/id/actor/atlantis", "text/html", 404, "text/html"),
+    ("/ontology", "text/html", 200, "text/html"),
+    ("/ontology", "application/ld+json", 200, "application/ld+json"),
+    ("/graph/iranian-russian-security-convergence", "text/html", 200, "text/html"),
+    ("/graph/shared", "text/turtle", 200, "text/turtle"),
+    ("/dumps/pillars.nq", "*/*", 200, "application/n-quads"),
+    ("/dumps/iranian-russian-security-convergence.ttl", "*/*", 200, "text/turtle"),
+    ("/map/iranian-russian-security-convergence.svg", "*/*", 200, "image/svg+xml"),
+    ("/query", "text/html", 200, "text/html"),
+]
+
+
+@pytest.mark.parametrize(("path", "accept", "status", "expect"), LIVE_CASES)
+def test_live_status_and_type(
+    live_server: str, path: str, accept: str, status: int, expect: str
+) -> None:
+    r = requests.get(
+        live_server + path, headers={"Accept": accept}, allow_redirects=False, timeout=TIMEOUT
+    )
+    assert r.status_code == status, r.text[:300]
+    if status == 303:
+        assert r.headers["Location"] == expect
+    else:
+        assert r.headers["Content-Type"].split(";")[0] == expect
+
+
+def test_live_iran_turtle_has_its_label(live_server: str) -> None:
+    r = requests.get(live_server + "/id/actor/iran.ttl", timeout=TIMEOUT)
+    graph = rdflib.Graph().parse(data=r.text, format="turtle")
+    iran = rdflib.URIRef("https://w3id.org/pillars/id/actor/iran")
+    labels = {str(o) for o in graph.objects(iran, rdflib.RDFS.label)}
+    assert "Iran" in labels
+
+
+def test_live_article_page_maps_both_pillars(live_server: str) -> None:
+    html = requests.get(live_server + f"{ART}/article.html", timeout=TIMEOUT).text
+    pillars = re.findall(r'<a class="node pillar" href="([^"]+)"', html)
+    assert sorted(pillars) == [
+        f"{ART}/pillar-common-threats",
+        f"{ART}/pillar-misrecognition",
+    ]  # as article.ttl names them (pil:hasPillar)
+
+
+def test_live_competency_questions_are_one_click_examples(live_server: str) -> None:
+    home = requests.get(live_server + "/", timeout=TIMEOUT).text
+    examples = re.findall(r'href="/query\?example=([\w-]+)"', home)
+    assert "cq01-pillars-and-components" in examples
+    page = requests.get(
+        live_server + "/query", params={"example": "cq01-pillars-and-components"}, timeout=TIMEOUT
+    )
+    assert page.status_code == 200
+    assert len(re.findall(r"<tr><td>", page.text)) > 0
+    assert f'href="{ART}/pillar-misrecognition"' in page.text
