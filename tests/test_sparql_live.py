@@ -1,0 +1,254 @@
+"""The real server (`pillars serve` under gunicorn) over HTTP on 127.0.0.1.
+
+Clients: SPARQLWrapper and requests. Expected values come from pyoxigraph queried directly.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.error import HTTPError
+
+import pyoxigraph as ox
+import pytest
+import requests
+from conftest import start_server
+from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
+
+from pillars.namespaces import ONTOLOGY_GRAPH, article_graph
+from pillars.store import memory_store
+
+ARTICLE = article_graph("iranian-russian-security-convergence")
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# Three unconstrained patterns over thousands of triples: COUNT must see ~10^11 rows before it
+# can answer, so the query computes for hours before its first (and only) result.
+EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+SLACK = 1.5  # seconds allowed beyond the time limit (process kill, HTTP, a busy CI machine)
+
+
+@pytest.fixture(scope="module")
+def reference() -> ox.Store:
+    return memory_store()
+
+
+def count(store: ox.Store, where: str) -> int:
+    result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+    return int(next(iter(result))[0].value)  # type: ignore[index,arg-type]
+
+
+def wrapper(url: str, query: str, fmt: str = JSON) -> SPARQLWrapper:
+    sw = SPARQLWrapper(url + "/sparql")
+    sw.setQuery(query)
+    sw.setReturnFormat(fmt)
+    sw.setTimeout(30)
+    return sw
+
+
+def test_sparqlwrapper_select_ask_construct(live_server: str, reference: ox.Store) -> None:
+    expected = count(reference, "GRAPH ?g { ?s ?p ?o }")
+    doc = wrapper(live_server, COUNT_ALL).queryAndConvert()
+    assert int(doc["results"]["bindings"][0]["n"]["value"]) == expected  # type: ignore[index,call-overload]
+    post = wrapper(live_server, COUNT_ALL)
+    post.setMethod(POST)
+    assert int(post.queryAndConvert()["results"]["bindings"][0]["n"]["value"]) == expected  # type: ignore[index,call-overload]
+    xml = wrapper(live_server, COUNT_ALL, XML).queryAndConvert()
+    assert xml.getElementsByTagName("literal")[0].firstChild.data == str(expected)  # type: ignore[union-attr]
+    csv = wrapper(live_server, COUNT_ALL, CSV).queryAndConvert()
+    assert csv.decode().splitlines() == ["n", str(expected)]  # type: ignore[union-attr]
+    ask = wrapper(live_server, f"ASK {{ GRAPH <{ARTICLE}> {{ ?s ?p ?o }} }}").queryAndConvert()
+    assert ask["boolean"] is True  # type: ignore[index,call-overload]
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+    turtle = wrapper(live_server, construct, TURTLE).queryAndConvert()
+    graph = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))  # type: ignore[arg-type]
+    assert len(graph) == count(reference, f"GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }}")  # type: ignore[arg-type]
+
+
+def test_requests_get_post_and_post_direct(live_server: str, reference: ox.Store) -> None:
+    expected = str(count(reference, "GRAPH ?g { ?s ?p ?o }"))
+    url = live_server + "/sparql"
+    csv = {"Accept": "text/csv"}
+    answers = [
+        requests.get(url, params={"query": COUNT_ALL}, headers=csv, timeout=30),
+        requests.post(url, data={"query": COUNT_ALL}, headers=csv, timeout=30),
+        requests.post(
+            url,
+            data=COUNT_ALL.encode(),
+            headers={**csv, "Content-Type": "application/sparql-query"},
+            timeout=30,
+        ),
+    ]
+    for r in answers:
+        assert r.status_code == 200
+        assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert r.text.splitlines() == ["n", expected]
+
+
+def test_update_refused_count_unchanged(live_server: str) -> None:
+    def total() -> int:
+        doc = wrapper(live_server, COUNT_ALL).queryAndConvert()
+        return int(doc["results"]["bindings"][0]["n"]["value"])  # type: ignore[index,call-overload]
+
+    before = total()
+    sw = SPARQLWrapper(live_server + "/sparql")
+    sw.setMethod(POST)
+    sw.setQuery(f"INSERT DATA {{ GRAPH <{ARTICLE}> {{ <urn:x:a> <urn:x:b> <urn:x:c> }} }}")
+    with pytest.raises(HTTPError) as refused:
+        sw.query()
+    assert refused.value.code == 403
+    r = requests.post(
+        live_server + "/sparql",
+        data="DROP ALL",
+        headers={"Content-Type": "application/sparql-update"},
+        timeout=30,
+    )
+    assert r.status_code == 403 and "read-only" in r.text
+    assert total() == before
+
+
+def test_service_and_file_from_refused(live_server: str) -> None:
+    url = live_server + "/sparql"
+    r = requests.get(
+        url, params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}, timeout=30
+    )
+    assert r.status_code == 403
+    r = requests.get(
+        url, params={"query": "SELECT * FROM <file:///etc/passwd> { ?s ?p ?o }"}, timeout=30
+    )
+    assert r.status_code == 400 and "not in the store" in r.text
+
+
+def test_oversized_request_gets_413_not_a_dropped_connection(live_server: str) -> None:
+    body = b"ASK {} #" + b"x" * (1024 * 1024 + 10)
+    r = requests.post(
+        live_server + "/sparql",
+        data=body,
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=30,
+    )
+    assert r.status_code == 413
+    assert "Traceback" not in r.text
+
+
+def test_cors_preflight_over_http(live_server: str) -> None:
+    r = requests.options(
+        live_server + "/sparql",
+        headers={"Origin": "https://a.example", "Access-Control-Request-Method": "POST"},
+        timeout=30,
+    )
+    assert r.status_code == 204
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_many_clients_at_once_every_answer_right(live_server: str, reference: ox.Store) -> None:
+    graphs = [
+        row[0].value  # type: ignore[index]
+        for row in reference.query("SELECT DISTINCT ?g { GRAPH ?g { } } ORDER BY ?g")  # type: ignore[union-attr]
+    ]
+    expected = {g: count(reference, f"GRAPH <{g}> {{ ?s ?p ?o }}") for g in graphs}
+    jobs = [graphs[i % len(graphs)] for i in range(64)]
+
+    def ask(graph: str) -> tuple[str, int]:
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        r = requests.get(
+            live_server + "/sparql", params={"query": q}, headers={"Accept": "text/csv"}, timeout=30
+        )
+        assert r.status_code == 200, r.text
+        return graph, int(r.text.splitlines()[1])
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(ask, jobs))
+    assert len(answers) == 64
+    for graph, n in answers:
+        assert n == expected[graph]
+
+
+def evaluator_pids(server_pid: int) -> set[int]:
+    """The evaluator processes under a server's gunicorn worker(s)."""
+    out = subprocess.run(
+        ["ps", "-e", "-o", "pid=,ppid=,args="], capture_output=True, text=True, check=True
+    ).stdout
+    rows = [line.split(None, 2) for line in out.splitlines() if line.strip()]
+    workers = {int(pid) for pid, ppid, _ in rows if int(ppid) == server_pid}
+    return {
+        int(pid)
+        for pid, ppid, args in rows
+        if int(ppid) in workers and "pillars.server.evaluator" in args
+    }
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_time_limit_stops_the_query_and_others_are_answered() -> None:
+    with start_server("--query-timeout", "2", "--evaluators", "2") as server:
+        url = server.url + "/sparql"
+        before = evaluator_pids(server.proc.pid)
+        assert len(before) == 2
+        result: dict[str, object] = {}
+
+        def expensive() -> None:
+            started = time.monotonic()
+            r = requests.get(url, params={"query": EXPENSIVE}, timeout=30)
+            result["status"], result["text"] = r.status_code, r.text
+            result["seconds"] = time.monotonic() - started
+
+        thread = threading.Thread(target=expensive)
+        thread.start()
+        time.sleep(0.3)
+        # Meanwhile another client is answered, quickly and correctly, again and again.
+        quick = []
+        while thread.is_alive() and len(quick) < 200:
+            started = time.monotonic()
+            # a different query each time, so the result cache cannot answer for the evaluators
+            q = f"ASK {{ <urn:pillars:test:{len(quick)}> ?p ?o }}"
+            r = requests.get(url, params={"query": q}, timeout=30)
+            quick.append((r.status_code, r.json()["boolean"], time.monotonic() - started))
+            time.sleep(0.05)
+        thread.join(30)
+        assert result["status"] == 504
+        assert "time limit of 2 s" in str(result["text"])
+        assert 2.0 <= float(result["seconds"]) <= 2.0 + SLACK  # type: ignore[arg-type]
+        assert len(quick) >= 5
+        assert all(status == 200 and value is False and s < 1.0 for status, value, s in quick)
+        # The evaluator that ran the query was killed, i.e. the work really stopped ...
+        after_kill = evaluator_pids(server.proc.pid)
+        killed = before - after_kill
+        assert len(killed) == 1 and not any(alive(pid) for pid in killed)
+        # ... and a fresh one replaced it: the server still has two and still answers.
+        deadline = time.monotonic() + 10
+        while len(evaluator_pids(server.proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(evaluator_pids(server.proc.pid)) == 2
+        r = requests.get(url, params={"query": "ASK {}"}, timeout=30)
+        assert r.status_code == 200
+
+
+def test_concurrency_cap_answers_503_with_retry_after() -> None:
+    with start_server("--query-timeout", "2", "--max-concurrent-queries", "1") as server:
+        url = server.url + "/sparql"
+        thread = threading.Thread(
+            target=lambda: requests.get(url, params={"query": EXPENSIVE}, timeout=30)
+        )
+        thread.start()
+        refusals = []
+        # While the expensive query holds the only slot, other queries are refused at once.
+        for i in range(15):
+            time.sleep(0.1)
+            q = f"ASK {{ <urn:pillars:test:{i}> ?p ?o }}"  # never the same: no cache answers
+            r = requests.get(url, params={"query": q}, timeout=30)
+            if r.status_code == 503:
+                refusals.append(r)
+        thread.join(30)
+        assert refusals, "no 503 while the only query slot was taken"
+        for r in refusals:
+            assert r.headers["Retry-After"] == "1"
+            assert "max_concurrent_queries=1" in r.text
+        assert requests.get(url, params={"query": "ASK {}"}, timeout=30).status_code == 200
