@@ -157,3 +157,10 @@ def test_a_broken_query_is_reported_not_raised(tmp_path: Path) -> None:
 def test_real_corpus_passes_every_rule() -> None:
     found = hygiene.run(memory_store())
     assert found == [], "\n".join(f"{f.rule}: {f.message}" for f in found)
+
+
+def test_typo_findings_suggest_the_nearest_declared_term(tmp_path: Path) -> None:
+    store = _corpus_with(tmp_path, "instances/demo", "art:threat-x a pil:Thret .")
+    found = [f for f in hygiene.run(store) if f.rule == "undeclared-pil-term"]
+    assert [f.resource for f in found] == [PIL + "Thret"]
+    assert found[0].message.endswith(f"Did you mean {PIL}Threat?")

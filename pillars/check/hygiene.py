@@ -7,12 +7,15 @@ editor can run one by hand against the SPARQL endpoint, and a new rule needs no 
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from pillars.check import Finding
 from pillars.corpus import default_root
+from pillars.namespaces import ONTOLOGY_GRAPH, sparql_prefixes
 
 CHECK = "hygiene"
 
@@ -72,4 +75,32 @@ def run(store: ox.Store, folder: Path | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for query_file in rules(folder):
         findings.extend(run_rule(store, query_file))
-    return findings
+    return with_suggestions(store, findings)
+
+
+# Rules whose culprit is usually a misspelt term: the message gets the nearest declared term.
+TYPO_RULES = ("undeclared-pil-term", "undeclared-class", "undeclared-property")
+DECLARED_TERMS = """
+SELECT DISTINCT ?term WHERE {
+  GRAPH <%s> { ?term a ?kind }
+  FILTER(isIRI(?term) && ?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty,
+                                    owl:AnnotationProperty))
+}
+"""
+
+
+def with_suggestions(store: ox.Store, findings: list[Finding]) -> list[Finding]:
+    """Add "did you mean ...?" to typo findings, from the terms the ontology declares."""
+    if not any(f.rule in TYPO_RULES and f.resource for f in findings):
+        return findings
+    result = store.query(sparql_prefixes() + DECLARED_TERMS % ONTOLOGY_GRAPH)
+    assert isinstance(result, ox.QuerySolutions)
+    declared = [row["term"].value for row in result]
+    out = []
+    for f in findings:
+        if f.rule in TYPO_RULES and f.resource:
+            close = difflib.get_close_matches(f.resource, declared, n=1, cutoff=0.85)
+            if close and close[0] != f.resource:
+                f = replace(f, message=f"{f.message} Did you mean {close[0]}?")
+        out.append(f)
+    return out
