@@ -8,6 +8,7 @@ in-memory store (reloaded by each process from bytes, far faster than re-parsing
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pyoxigraph as ox
 from pillars.corpus import Corpus, discover, read_all
 
 MARKER = "pillars-store.txt"  # written by `pillars load`, so `serve --store` knows the folder
+STATS = "pillars-stats.json"  # triples per graph, counted once by `pillars load`
 
 
 class StoreError(Exception):
@@ -52,14 +54,28 @@ def build_disk_store(path: Path, corpus: Corpus | None = None) -> int:
     quads = [q for _source, qs in read_all(corpus.sources) for q in qs]  # may raise CorpusError
     if path.exists() and any(path.iterdir()) and not (path / MARKER).is_file():
         raise StoreError(f"{path}: folder is not empty and is not a Pillars store; not touching it")
+    # Until the new marker is written the folder is no servable store: a failed rebuild is
+    # refused by `serve --store`, never served half-written.
+    (path / MARKER).unlink(missing_ok=True)
     store = open_store(path)
     store.clear()
     store.bulk_extend(quads)
     store.optimize()
     store.flush()
+    counts = graph_counts(store)
     del store  # closes the database so readers can open it
+    (path / STATS).write_text(json.dumps(counts, indent=1, sort_keys=True), encoding="utf-8")
     (path / MARKER).write_text(f"Pillars store of {corpus.root}\n", encoding="utf-8")
     return len(quads)
+
+
+def graph_counts(store: ox.Store) -> dict[str, int]:
+    """Triples per named graph; the store's own default graph under the key "" ."""
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    counts = {row[0].value: int(row[1].value) for row in rows}  # type: ignore[union-attr,index]
+    default = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    counts[""] = int(next(iter(default))[0].value)  # type: ignore[index,arg-type,call-overload]
+    return counts
 
 
 def open_read_only(path: Path) -> ox.Store:
@@ -81,6 +97,16 @@ class StoreSource:
     @classmethod
     def of_memory(cls, store: ox.Store) -> StoreSource:
         return cls(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
+
+    def counts(self, store: ox.Store) -> dict[str, int]:
+        """`graph_counts` of the store: read from `pillars load`'s file, or counted now."""
+        if self.path is not None:
+            try:
+                saved = json.loads((Path(self.path) / STATS).read_text(encoding="utf-8"))
+                return {str(k): int(v) for k, v in saved.items()}
+            except (OSError, ValueError, AttributeError):
+                pass  # a store built before the file existed: count
+        return graph_counts(store)
 
     def open(self) -> ox.Store:
         if self.path is not None:

@@ -35,7 +35,7 @@ def create_app(
     app.extensions["pillars.settings"] = settings
     app.extensions["pillars.store"] = store
     app.extensions["pillars.source"] = source
-    app.extensions["pillars.dataset"] = DatasetInfo.of(store)
+    app.extensions["pillars.dataset"] = DatasetInfo.of(source.counts(store))
     per_worker = max(1, settings.max_concurrent_queries)
     app.extensions["pillars.pool"] = EvaluatorPool(source, settings.evaluator_count, per_worker)
     app.extensions["pillars.cache"] = ResultCache(

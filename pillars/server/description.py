@@ -40,14 +40,10 @@ class DatasetInfo:
         return self.default_graph_triples + sum(self.graphs.values())
 
     @classmethod
-    def of(cls, store: ox.Store) -> DatasetInfo:
-        counts = store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-        )
-        graphs = {row[0].value: int(row[1].value) for row in counts}  # type: ignore[union-attr]
-        default = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        assert isinstance(default, ox.QuerySolutions)
-        return cls(graphs, int(next(default)[0].value))  # type: ignore[union-attr]
+    def of(cls, counts: dict[str, int]) -> DatasetInfo:
+        """From `StoreSource.counts`: graph -> triples, the default graph under ""."""
+        graphs = {g: n for g, n in sorted(counts.items()) if g}
+        return cls(graphs, counts.get("", 0))
 
 
 def _n(iri: str) -> ox.NamedNode:
