@@ -1,0 +1,114 @@
+"""`pillars load --store DIR` then `pillars serve --store DIR`: same answers as in memory.
+
+Also: a broken corpus stops `load` and `serve` with file:line:column, and nothing is served.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+from conftest import pillars_command, start_server
+
+from pillars.namespaces import ONTOLOGY_GRAPH, article_graph
+from pillars.store import MARKER, StoreSource
+
+ARTICLE = article_graph("iranian-russian-security-convergence")
+QUERIES = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} "
+    "FILTER(!isBlank(?s) && !isBlank(?o)) } ORDER BY ?s ?p ?o LIMIT 300",
+    f"ASK {{ GRAPH <{ARTICLE}> {{ ?s ?p ?o }} }}",
+    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ARTICLE}> {{ ?s ?p ?o }} "
+    "FILTER(!isBlank(?s) && !isBlank(?o)) } ORDER BY ?s ?p ?o LIMIT 200",
+]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*pillars_command(), *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def disk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("store") / "db"
+    done = run("load", "--store", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("loaded ")
+    yield path
+
+
+def answers(url: str) -> list[tuple[int, str, bytes]]:
+    out = []
+    for q in QUERIES:
+        r = requests.get(url + "/sparql", params={"query": q}, timeout=30)
+        out.append((r.status_code, r.headers["Content-Type"], r.content))
+    return out
+
+
+def test_reopened_disk_store_gives_identical_answers(live_server: str, disk_store: Path) -> None:
+    in_memory = answers(live_server)
+    assert all(status == 200 for status, _, _ in in_memory)
+    with start_server("--store", str(disk_store)) as server:
+        assert answers(server.url) == in_memory
+        void = requests.get(server.url + "/.well-known/void", timeout=30).text
+        assert void == requests.get(live_server + "/.well-known/void", timeout=30).text.replace(
+            live_server, server.url
+        )
+
+
+def test_query_command_reads_the_disk_store(disk_store: Path) -> None:
+    from_disk = run("query", "--store", str(disk_store), "--format", "csv", QUERIES[1])
+    in_memory = run("query", "--format", "csv", QUERIES[1])
+    assert from_disk.returncode == 0, from_disk.stderr
+    assert from_disk.stdout == in_memory.stdout
+    assert ARTICLE in from_disk.stdout
+
+
+def test_counts_saved_by_load_match_a_fresh_count(disk_store: Path) -> None:
+    source = StoreSource(path=str(disk_store))
+    store = source.open()
+    saved = source.counts(store)
+    assert saved[ARTICLE] > 1000
+    counted = StoreSource(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
+    assert counted.counts(counted.open()) == saved
+
+
+def broken_corpus(root: Path) -> Path:
+    (root / "ontology").mkdir(parents=True)
+    (root / "ontology" / "a.ttl").write_text(
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e \n", encoding="utf-8"
+    )
+    return root / "ontology" / "a.ttl"
+
+
+def test_broken_corpus_stops_load_and_serve(tmp_path: Path) -> None:
+    bad = broken_corpus(tmp_path / "corpus")
+    store = tmp_path / "db"
+    done = run("load", "--store", str(store), "--root", str(tmp_path / "corpus"))
+    assert done.returncode == 1
+    assert f"{bad}:4:" in done.stderr or f"{bad}:3:" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (store / MARKER).exists()
+    served = run("serve", "--port", "0", "--root", str(tmp_path / "corpus"))
+    assert served.returncode == 1
+    assert str(bad) in served.stderr and "Listening" not in served.stderr
+
+
+def test_serve_refuses_a_folder_that_is_no_store(tmp_path: Path) -> None:
+    done = run("serve", "--port", "0", "--store", str(tmp_path))
+    assert done.returncode == 1
+    assert "no Pillars store here" in done.stderr
+
+
+def test_load_will_not_overwrite_a_foreign_folder(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    done = run("load", "--store", str(tmp_path))
+    assert done.returncode == 1 and "not a Pillars store" in done.stderr
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
