@@ -50,10 +50,11 @@ def create_app(
 
 def register_blueprints(app: Flask) -> None:
     """The one place blueprints are registered: one line per area."""
-    from pillars.server import pages, sparql
+    from pillars.server import pages, search, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)  # Linked Data pages, ontology docs, query UI, dumps
+    app.register_blueprint(search.bp)  # full-text search page and JSON API
 
 
 def _plain_http_error(err: HTTPException) -> Response:

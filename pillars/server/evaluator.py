@@ -21,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from pillars.namespaces import PREFIXES
+from pillars.search import SearchIndex, lazy, sparql_functions
 from pillars.server.results import WRITERS
 
 RESULT_MEDIA = {
@@ -63,9 +64,11 @@ def _error(status: int, message: str) -> Answer:
     return Answer(status, message.encode("utf-8"))
 
 
-def evaluate(store: ox.Store, job: Job) -> Answer:
+def evaluate(store: ox.Store, job: Job, functions: dict[ox.NamedNode, Any] | None = None) -> Answer:
     """Evaluate and serialize; every failure becomes a short message with a status."""
     kwargs: dict[str, Any] = {"use_default_graph_as_union": job.union_default_graph}
+    if functions:  # extension functions such as pilfn:matches (pillars/search.py)
+        kwargs["custom_functions"] = functions
     if job.default_graphs is not None or job.named_graphs is not None:
         kwargs["use_default_graph_as_union"] = False
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
@@ -131,9 +134,10 @@ def serve(conn: Connection) -> None:
         source = conn.recv()
         store = source.open()
         conn.send("ready")
+        functions = sparql_functions(lazy(lambda: SearchIndex.for_source(source, store)))
         while True:
             job = conn.recv()
-            conn.send(evaluate(store, job))
+            conn.send(evaluate(store, job, functions))
     except (EOFError, OSError, KeyboardInterrupt):
         return
 

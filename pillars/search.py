@@ -1,0 +1,232 @@
+"""Full-text search over evidence quotes and labels (SQLite FTS5, from the standard library).
+
+Filtering quotes with CONTAINS or REGEX makes Oxigraph read every string of the store; an
+inverted index answers a word query by looking the words up. The index holds one row per
+(resource, graph, property, text) for the properties in `INDEXED` and is built from the store:
+in memory for an in-memory store (the bundled corpus takes milliseconds), and as a file inside
+an on-disk store's folder, stamped with the store's build, so it is built once and reopened.
+
+Three ways in: `SearchIndex.search` (the search page and JSON API), and the SPARQL extension
+function `pilfn:matches(?resource, "words")` (see `sparql_functions`), usable in any query.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from pillars.store import MARKER, StoreSource
+
+FUNCTION_NS = "https://w3id.org/pillars/function#"
+MATCHES = ox.NamedNode(FUNCTION_NS + "matches")
+INDEX_FILE = "pillars-search.sqlite"
+INDEXED = {
+    "http://www.w3.org/ns/oa#exact": "quote",
+    "http://www.w3.org/2000/01/rdf-schema#label": "label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel": "label",
+    "http://www.w3.org/2004/02/skos/core#altLabel": "label",
+    "http://purl.org/dc/terms/title": "title",
+}
+MAX_WORDS = 16
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class SearchError(ValueError):
+    """A search the index cannot run; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    resource: str
+    graph: str
+    kind: str  # quote, label or title
+    text: str
+    snippet: str  # the text around the match, matched words in [brackets]
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "resource": self.resource,
+            "graph": self.graph,
+            "kind": self.kind,
+            "text": self.text,
+            "snippet": self.snippet,
+        }
+
+
+def fts_query(words: str) -> str:
+    """The user's words as an FTS5 query: every word must occur (in any order).
+
+    Each word is quoted, so FTS5 operators (NEAR, OR, column filters, `*`) typed by a user
+    are matched as words and never change the query's meaning or fail to parse.
+    """
+    found = WORD.findall(words)
+    if not found:
+        raise SearchError(f"parameter q: no word to search for in {words[:80]!r}")
+    if len(found) > MAX_WORDS:
+        raise SearchError(f"parameter q: at most {MAX_WORDS} words, got {len(found)}")
+    return " ".join('"' + w.replace('"', "") + '"' for w in found)
+
+
+def _rows(store: ox.Store) -> list[tuple[str, str, str, str]]:
+    values = " ".join(f"<{p}>" for p in INDEXED)
+    query = (
+        "SELECT ?s ?g ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"VALUES ?p {{ {values} }} FILTER(isLiteral(?o) && !isBlank(?s)) }}"
+    )
+    rows = []
+    for sol in store.query(query):  # type: ignore[union-attr]
+        s, g, p, o = (sol[i] for i in range(4))  # type: ignore[index]
+        rows.append((o.value, s.value, g.value, INDEXED[p.value]))  # type: ignore[union-attr]
+    return rows
+
+
+def _build(conn: sqlite3.Connection, store: ox.Store, stamp: str) -> None:
+    conn.executescript(
+        "DROP TABLE IF EXISTS texts; DROP TABLE IF EXISTS meta;"
+        "CREATE VIRTUAL TABLE texts USING fts5(text, resource UNINDEXED, graph UNINDEXED, "
+        "kind UNINDEXED, tokenize='unicode61 remove_diacritics 2');"
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+    )
+    conn.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", _rows(store))
+    conn.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
+    conn.commit()
+
+
+def disk_stamp(store_dir: Path) -> str:
+    """Changes with every `pillars load` (it rewrites the marker file last)."""
+    st = (store_dir / MARKER).stat()
+    return f"{st.st_mtime_ns}:{st.st_size}"
+
+
+class SearchIndex:
+    """An FTS5 index of one store. Thread-safe (one connection, used under a lock)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._lock = threading.Lock()
+
+    @classmethod
+    def in_memory(cls, store: ox.Store) -> SearchIndex:
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        _build(conn, store, "memory")
+        return cls(conn)
+
+    @classmethod
+    def on_disk(cls, store_dir: Path, store: ox.Store) -> SearchIndex:
+        """Reopen the index file in the store folder, or build it if missing or stale.
+
+        Several processes may find it missing at once: each builds into a temporary file and
+        renames it into place, so a reader never sees a half-built index.
+        """
+        path = store_dir / INDEX_FILE
+        stamp = disk_stamp(store_dir)
+        if path.is_file():
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+                if row and row[0] == stamp:
+                    return cls(conn)
+            except sqlite3.DatabaseError:
+                pass
+            conn.close()
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".search-", dir=store_dir)
+        except OSError:  # a folder we may not write to: keep the index in memory
+            return cls.in_memory(store)
+        os.close(fd)
+        conn = sqlite3.connect(tmp)
+        _build(conn, store, stamp)
+        conn.close()
+        os.replace(tmp, path)
+        return cls(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
+
+    @classmethod
+    def for_source(cls, source: StoreSource, store: ox.Store) -> SearchIndex:
+        if source.path is not None:
+            return cls.on_disk(Path(source.path), store)
+        return cls.in_memory(store)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM texts").fetchone()[0])
+
+    def search(
+        self, words: str, limit: int = 20, offset: int = 0, graph: str | None = None
+    ) -> list[Hit]:
+        """Best matches first (BM25), optionally within one named graph."""
+        if not 1 <= limit <= 1000:
+            raise SearchError(f"parameter limit: expected 1 to 1000, got {limit}")
+        if offset < 0:
+            raise SearchError(f"parameter offset: expected 0 or more, got {offset}")
+        sql = (
+            "SELECT resource, graph, kind, text, snippet(texts, 0, '[', ']', '…', 16) "
+            "FROM texts WHERE texts MATCH ?"
+        )
+        args: list[object] = [fts_query(words)]
+        if graph:
+            sql += " AND graph = ?"
+            args.append(graph)
+        sql += " ORDER BY rank LIMIT ? OFFSET ?"
+        args += [limit, offset]
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        return [Hit(*row) for row in rows]
+
+    def resources(self, words: str) -> frozenset[str]:
+        """Every resource whose indexed text holds all the words."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT DISTINCT resource FROM texts WHERE texts MATCH ?", (fts_query(words),)
+            ).fetchall()
+        return frozenset(r[0] for r in rows)
+
+
+def sparql_functions(
+    index: Callable[[], SearchIndex],
+) -> dict[ox.NamedNode, Callable[..., ox.Literal | None]]:
+    """The extension functions, for `Store.query(custom_functions=...)`.
+
+    `pilfn:matches(?resource, "words")` is true when the resource's quote or label holds every
+    word. The set of matching resources is computed once per distinct words (and kept), so
+    the per-row cost is one set lookup. `index` is called on first use, so a process that
+    never searches never builds an index.
+    """
+
+    @lru_cache(maxsize=256)
+    def matching(words: str) -> frozenset[str]:
+        return index().resources(words)
+
+    def matches(resource: object, words: object) -> ox.Literal | None:
+        if not isinstance(words, ox.Literal) or not isinstance(
+            resource, ox.NamedNode | ox.BlankNode
+        ):
+            return None  # an error in SPARQL terms: the FILTER drops the row
+        try:
+            return ox.Literal(resource.value in matching(words.value))
+        except SearchError:
+            return None
+
+    return {MATCHES: matches}
+
+
+def lazy(build: Callable[[], SearchIndex]) -> Callable[[], SearchIndex]:
+    """`build` run at most once, on first call, whatever the thread."""
+    lock = threading.Lock()
+    made: list[SearchIndex] = []
+
+    def get() -> SearchIndex:
+        with lock:
+            if not made:
+                made.append(build())
+            return made[0]
+
+    return get

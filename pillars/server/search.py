@@ -1,0 +1,77 @@
+"""Full-text search: a page at /search and a JSON API at /search.json (see pillars/search.py).
+
+The index is built on first use in this process (in memory for an in-memory store, reopened
+from the store folder for an on-disk one), so serving starts as fast without it.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from pillars.search import FUNCTION_NS, SearchError, SearchIndex, lazy
+
+bp = Blueprint("search", __name__)
+PAGE_SIZE = 20
+
+
+def index() -> SearchIndex:
+    get = current_app.extensions.get("pillars.search")
+    if get is None:
+        store, source = (
+            current_app.extensions["pillars.store"],
+            current_app.extensions["pillars.source"],
+        )
+        get = current_app.extensions.setdefault(
+            "pillars.search", lazy(lambda: SearchIndex.for_source(source, store))
+        )
+    return get()  # type: ignore[no-any-return]
+
+
+def _int(name: str, default: int) -> int:
+    value = request.args.get(name, "")
+    if value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SearchError(f"parameter {name}: expected an integer, got {value[:40]!r}") from None
+
+
+def _error(err: SearchError, as_json: bool) -> Response:
+    if as_json:
+        resp = jsonify({"error": str(err)})
+    else:
+        resp = Response(f"{err}\n", content_type="text/plain; charset=utf-8")
+    resp.status_code = 400
+    return resp
+
+
+@bp.route("/search.json")
+def search_json() -> Response:
+    """`q` (words, all required), optional `limit` (1-1000), `offset`, `graph` (a graph IRI)."""
+    words = request.args.get("q", "")
+    try:
+        limit, offset = _int("limit", PAGE_SIZE), _int("offset", 0)
+        hits = index().search(words, limit, offset, request.args.get("graph") or None)
+    except SearchError as err:
+        return _error(err, True)
+    resp = jsonify(
+        {"q": words, "limit": limit, "offset": offset, "hits": [h.as_dict() for h in hits]}
+    )
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+@bp.route("/search")
+def search_page() -> Response | str:
+    words = request.args.get("q", "").strip()
+    hits, error = [], ""
+    if words:
+        try:
+            hits = index().search(words, PAGE_SIZE, max(0, _int("offset", 0)))
+        except SearchError as err:
+            error = str(err)
+    html = render_template(
+        "search.html", words=words, hits=hits, error=error, function_ns=FUNCTION_NS
+    )
+    return Response(html, 400 if error else 200, content_type="text/html; charset=utf-8")

@@ -1,0 +1,138 @@
+"""Full-text search: the FTS5 index, the SPARQL extension function, the page and JSON API.
+
+Expected answers come from pyoxigraph REGEX filters on the same store (the slow way the index
+replaces), never from the index itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+from flask import Flask
+
+from pillars.search import INDEX_FILE, SearchError, SearchIndex, fts_query
+from pillars.server.app import create_app
+from pillars.settings import Settings
+from pillars.store import MARKER, build_disk_store, memory_store, open_read_only
+
+PREFIXES = (
+    "PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX pilfn: <https://w3id.org/pillars/function#> "
+)
+ARTICLE = "https://w3id.org/pillars/graph/iranian-russian-security-convergence"
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    return memory_store()
+
+
+@pytest.fixture(scope="module")
+def index(store: ox.Store) -> SearchIndex:
+    return SearchIndex.in_memory(store)
+
+
+def quotes_with_words(store: ox.Store, *words: str) -> set[str]:
+    """Evidence whose quote holds every word (case-insensitive, whole words), by REGEX."""
+    filters = " && ".join(f'REGEX(?x, "\\\\b{w}\\\\b", "i")' for w in words)
+    query = PREFIXES + f"SELECT DISTINCT ?e WHERE {{ ?e oa:exact ?x FILTER({filters}) }}"
+    return {s[0].value for s in store.query(query, use_default_graph_as_union=True)}  # type: ignore[index, union-attr]
+
+
+def test_words_become_quoted_terms() -> None:
+    assert fts_query("Iran's sanctions") == '"Iran" "s" "sanctions"'
+    # FTS5 syntax typed by a user is matched as words, never run as operators.
+    assert fts_query('NEAR(a b) OR "x*') == '"NEAR" "a" "b" "OR" "x"'
+    with pytest.raises(SearchError, match="parameter q: no word"):
+        fts_query("  ?! ")
+    with pytest.raises(SearchError, match="at most 16 words"):
+        fts_query("w " * 17)
+
+
+@pytest.mark.parametrize("words", [("sanctions",), ("regime", "change"), ("NATO",)])
+def test_quote_hits_are_the_regex_answer(
+    index: SearchIndex, store: ox.Store, words: tuple[str, ...]
+) -> None:
+    expected = quotes_with_words(store, *words)
+    assert expected, "the article holds these words; the check would prove nothing"
+    hits = index.search(" ".join(words), limit=1000)
+    found = {h.resource for h in hits if h.kind == "quote"}
+    assert found == expected
+    assert all("[" in h.snippet for h in hits)
+
+
+def test_labels_are_indexed_too(index: SearchIndex) -> None:
+    kinds = {h.resource: h.kind for h in index.search("sanctions", limit=100)}
+    assert kinds.get("https://w3id.org/pillars/id/threat-type/sanctions") == "label"
+
+
+def test_graph_limit_and_offset(index: SearchIndex) -> None:
+    everywhere = index.search("sanctions", limit=1000)
+    in_article = index.search("sanctions", limit=1000, graph=ARTICLE)
+    assert {h.graph for h in in_article} == {ARTICLE} and len(in_article) < len(everywhere)
+    first_two = index.search("sanctions", limit=2)
+    assert [h.resource for h in index.search("sanctions", limit=1, offset=1)] == [
+        first_two[1].resource
+    ]
+    with pytest.raises(SearchError, match="parameter limit"):
+        index.search("sanctions", limit=0)
+
+
+def test_on_disk_index_is_kept_and_rebuilt_when_the_store_is(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    build_disk_store(folder)
+    store = open_read_only(folder)
+    first = SearchIndex.on_disk(folder, store)
+    assert (folder / INDEX_FILE).is_file() and len(first) > 100
+    built = (folder / INDEX_FILE).stat().st_mtime_ns
+    again = SearchIndex.on_disk(folder, store)
+    assert (folder / INDEX_FILE).stat().st_mtime_ns == built and len(again) == len(first)
+    marker = folder / MARKER
+    marker.write_text(marker.read_text() + "rebuilt\n")  # what a new `pillars load` does last
+    os.utime(marker, ns=(built + 10**9, built + 10**9))
+    SearchIndex.on_disk(folder, store)
+    assert (folder / INDEX_FILE).stat().st_mtime_ns != built
+
+
+@pytest.fixture(scope="module")
+def app(store: ox.Store) -> Iterator[Flask]:
+    app = create_app(Settings(evaluators=1), store)
+    yield app
+    app.extensions["pillars.pool"].close()
+
+
+def test_extension_function_in_sparql_runs_in_the_evaluator(app: Flask, store: ox.Store) -> None:
+    query = (
+        PREFIXES
+        + 'SELECT DISTINCT ?e WHERE { ?e oa:exact ?x FILTER(pilfn:matches(?e, "regime change")) }'
+    )
+    r = app.test_client().get("/sparql", query_string={"query": query, "format": "json"})
+    assert r.status_code == 200, r.data
+    found = {b["e"]["value"] for b in json.loads(r.data)["results"]["bindings"]}
+    assert found == quotes_with_words(store, "regime", "change")
+    # A non-literal argument is a SPARQL error: the row is dropped, the query still answers.
+    bad = PREFIXES + "SELECT ?e WHERE { ?e oa:exact ?x FILTER(pilfn:matches(?e, ?e)) } LIMIT 1"
+    r = app.test_client().get("/sparql", query_string={"query": bad, "format": "json"})
+    assert r.status_code == 200 and json.loads(r.data)["results"]["bindings"] == []
+
+
+def test_search_api_and_page_over_http(live_server: str) -> None:
+    with requests.Session() as s:
+        r = s.get(live_server + "/search.json", params={"q": "sanctions", "limit": 5}, timeout=30)
+        assert r.status_code == 200 and r.headers["Content-Type"] == "application/json"
+        body = r.json()
+        assert body["q"] == "sanctions" and 1 <= len(body["hits"]) <= 5
+        assert all("sanction" in h["text"].lower() for h in body["hits"])
+        bad = s.get(live_server + "/search.json", params={"q": "??"}, timeout=30)
+        assert bad.status_code == 400 and "parameter q" in bad.json()["error"]
+        bad = s.get(live_server + "/search.json", params={"q": "x", "limit": "many"}, timeout=30)
+        assert bad.status_code == 400 and "parameter limit" in bad.json()["error"]
+        page = s.get(live_server + "/search", params={"q": "regime change"}, timeout=30)
+        assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+        assert "[regime] [change]" in page.text or "[regime]" in page.text
+        assert s.get(live_server + "/search", params={"q": "!!"}, timeout=30).status_code == 400
