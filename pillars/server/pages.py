@@ -359,7 +359,9 @@ def _graph_summary(slug: str) -> dict[str, Any]:
     g = ox.NamedNode(iri)
     query = (
         f"PREFIX pil: <{PIL}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        f"SELECT ?cls (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH {g} {{ ?x a ?t }} "
+        # Things typed in the article's graph, and shared things (actors, events) it mentions.
+        f"SELECT ?cls (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {{ GRAPH {g} {{ ?x a ?t }} }} UNION "
+        f"{{ GRAPH {g} {{ ?s ?p ?x FILTER(isIRI(?x)) }} ?x a ?t }} "
         "?t rdfs:subClassOf* ?cls VALUES ?cls { "
         + " ".join(f"pil:{c}" for _, c in _COUNTED)
         + " } } GROUP BY ?cls"
