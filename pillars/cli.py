@@ -9,6 +9,7 @@ import click
 
 from pillars import __version__
 from pillars.anchor import AnchorError, evidence_turtle, locate
+from pillars.check.command import check
 from pillars.corpus import default_root
 from pillars.diagram import diagram
 from pillars.server.serve import serve
@@ -57,6 +58,7 @@ main.add_command(diagram)
 main.add_command(serve)
 main.add_command(load)
 main.add_command(query)
+main.add_command(check)
 
 if __name__ == "__main__":
     main()

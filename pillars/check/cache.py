@@ -1,0 +1,84 @@
+"""Remember articles that passed, so an unchanged article is not validated again.
+
+The key of an entry hashes everything the result depends on: the article's files (names and
+bytes), its text, the shared vocabulary, the ontology, the shapes and the versions of the
+validating code. Change any of them and the key changes; nothing is ever invalidated by hand.
+Only results without violations are stored (with their warnings, which a warm run repeats),
+so a broken article is always validated afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pillars import __version__
+from pillars.check import Finding
+
+# Bump when the way findings are produced changes in a way the hashed files do not show.
+CACHE_FORMAT = "1"
+
+
+def default_cache_dir(root: Path) -> Path:
+    """Under the repository's var/ (gitignored), next to the other run-time state."""
+    return root / "var" / "check-cache"
+
+
+def hash_files(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path.resolve()).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def unit_key(base: str, files: Sequence[Path], text_file: Path | None) -> str:
+    """The key of one article: `base` (hash of ontology, shapes, shared) plus its own files."""
+    own = [*files, *([text_file] if text_file is not None else [])]
+    return hashlib.sha256(f"{base}:{hash_files(own)}".encode()).hexdigest()
+
+
+def base_key(ontology: Sequence[Path], shapes: Sequence[Path], shared: Sequence[Path]) -> str:
+    from importlib.metadata import version
+
+    versions = f"{CACHE_FORMAT}:{__version__}:{version('pyshacl')}:{version('pyoxigraph')}"
+    parts = [versions, hash_files(ontology), hash_files(shapes), hash_files(shared)]
+    return hashlib.sha256(":".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Cache:
+    folder: Path
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> list[Finding] | None:
+        try:
+            rows = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        try:
+            return [Finding(**row) for row in rows]
+        except TypeError:  # written by another version of Finding: treat as a miss
+            return None
+
+    def put(self, key: str, findings: Sequence[Finding]) -> None:
+        if any(f.severity == "Violation" for f in findings):
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so parallel runs never read half an entry.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump([f.as_dict() for f in findings], out)
+        os.replace(tmp, path)

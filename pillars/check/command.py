@@ -1,0 +1,218 @@
+"""`pillars check [PATH ...]`: every check, one report, exit 0 / 1 / 2.
+
+Per-article checks (Turtle syntax, SHACL, quote fidelity) run one article per task in
+parallel processes and are cached per article; whole-corpus checks (OWL reasoning, ontology
+hygiene) run once and are cached under the hash of everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from pillars.check import Finding
+from pillars.check.cache import Cache, base_key, default_cache_dir, unit_key
+from pillars.check.report import Report, as_json, as_text
+from pillars.check.shacl import Context, SetupError, load_context, validate_source
+from pillars.check.units import UnitError, is_shared, resolve, shapes_files
+from pillars.corpus import Corpus, CorpusError, GraphSource
+from pillars.namespaces import ONTOLOGY_GRAPH
+
+ARTICLE_CHECKS = ("shacl", "quotes")
+CORPUS_CHECKS = ("owl", "hygiene")
+ALL_CHECKS = ("syntax", *ARTICLE_CHECKS, *CORPUS_CHECKS)
+
+
+class CheckCannotRun(Exception):
+    """The check itself could not run (exit code 2); the message says why."""
+
+
+@dataclass(frozen=True)
+class Options:
+    skip: frozenset[str] = frozenset()
+    jobs: int = 0  # 0: one process per CPU
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    want_shacl_report: bool = False
+
+
+# Set in the parent before the worker processes fork, so each worker starts with the shapes,
+# ontology and shared vocabulary already parsed.
+_CONTEXT: Context | None = None
+_SKIP: frozenset[str] = frozenset()
+_WANT_REPORT = False
+
+
+def _check_article(source: GraphSource) -> tuple[list[Finding], str | None]:
+    assert _CONTEXT is not None
+    result = validate_source(source, _CONTEXT, _WANT_REPORT) if "shacl" not in _SKIP else None
+    findings = list(result.findings) if result else []
+    syntax_failed = any(f.check == "syntax" for f in findings)
+    if "quotes" not in _SKIP and not is_shared(source) and not syntax_failed:
+        from pillars.check import quotes
+
+        # The quote shapes and check/quotes.py look at the same evidence: one break, one
+        # message, so a resource SHACL already reports is not reported again.
+        seen = {f.resource for f in findings if f.resource}
+        findings.extend(f for f in quotes.check_article(source) if f.resource not in seen)
+    return findings, result.report_turtle if result else None
+
+
+def run_checks(paths: Sequence[Path], options: Options) -> tuple[Report, list[str]]:
+    """Run every check not skipped; returns the report and the SHACL reports (Turtle)."""
+    global _CONTEXT, _SKIP, _WANT_REPORT
+    try:
+        corpus = resolve(paths)
+    except (UnitError, CorpusError) as err:
+        raise CheckCannotRun(str(err)) from err
+    ontology = _files(corpus, ONTOLOGY_GRAPH)
+    shapes = shapes_files(corpus)
+    shared = [f for s in corpus.sources if is_shared(s) for f in s.files]
+    units = [s for s in corpus.sources if s.slug is not None]
+    base = base_key(ontology, shapes, shared) + ":" + ",".join(sorted(options.skip))
+    cache = Cache(options.cache_dir or default_cache_dir(corpus.root))
+    use_cache = options.use_cache and not options.want_shacl_report
+    keys = {u.graph + str(u.files): unit_key(base, u.files, u.text_file) for u in units}
+
+    findings: list[Finding] = []
+    reports: list[str] = []
+    todo: list[GraphSource] = []
+    cached = 0
+    for unit in units:
+        hit = cache.get(keys[unit.graph + str(unit.files)]) if use_cache else None
+        if hit is None:
+            todo.append(unit)
+        else:
+            findings.extend(hit)
+            cached += 1
+    if todo:
+        try:
+            _CONTEXT = load_context(shapes, ontology, shared)
+        except SetupError as err:
+            raise CheckCannotRun(str(err)) from err
+        _SKIP, _WANT_REPORT = frozenset(options.skip), options.want_shacl_report
+        for unit, (unit_findings, turtle) in zip(todo, _map(todo, options.jobs), strict=True):
+            findings.extend(unit_findings)
+            if turtle is not None:
+                reports.append(turtle)
+            if options.use_cache:
+                cache.put(keys[unit.graph + str(unit.files)], unit_findings)
+
+    corpus_checks = [c for c in CORPUS_CHECKS if c not in options.skip]
+    if corpus_checks:
+        whole = hashlib.sha256((base + "".join(sorted(keys.values()))).encode()).hexdigest()
+        key = hashlib.sha256(f"corpus:{','.join(corpus_checks)}:{whole}".encode()).hexdigest()
+        hit = cache.get(key) if use_cache else None
+        if hit is None:
+            corpus_findings = _corpus_checks(corpus, corpus_checks)
+            if options.use_cache and not any(f.check == "syntax" for f in findings):
+                cache.put(key, corpus_findings)
+        else:
+            corpus_findings = hit
+        findings.extend(corpus_findings)
+
+    checks = [c for c in ALL_CHECKS if c not in options.skip]
+    notes = [f"skipped on request: {', '.join(sorted(options.skip))}"] if options.skip else []
+    report = Report(findings, checks, notes, articles=len(units), cached=cached)
+    return report, reports
+
+
+def _map(todo: list[GraphSource], jobs: int) -> list[tuple[list[Finding], str | None]]:
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        return [_check_article(unit) for unit in todo]
+    # fork: the workers inherit _CONTEXT instead of parsing the shapes and ontology again.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_check_article, todo, chunksize=max(1, len(todo) // (workers * 8))))
+
+
+def _corpus_checks(corpus: Corpus, checks: list[str]) -> list[Finding]:
+    findings: list[Finding] = []
+    if "owl" in checks:
+        from pillars.check import owl
+
+        findings.extend(owl.run(corpus, with_instances=True))
+    if "hygiene" in checks:
+        from pillars.check import hygiene
+        from pillars.store import memory_store
+
+        try:
+            store = memory_store(corpus)
+        except CorpusError:
+            return findings  # the syntax error is already reported by the article check
+        findings.extend(hygiene.run(store))
+    return findings
+
+
+def _files(corpus: Corpus, graph: str) -> tuple[Path, ...]:
+    return next((s.files for s in corpus.sources if s.graph == graph), ())
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="text: grouped by file and resource; json: for programs.",
+)  # fmt: skip
+@click.option(
+    "--shacl-report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Also write SHACL's own validation report, in Turtle, to this file ('-': stdout). "
+    "Validates every article afresh.",
+)  # fmt: skip
+@click.option(
+    "--skip", type=click.Choice([c for c in ALL_CHECKS if c != "syntax"]), multiple=True,
+    help="Leave out a check (repeatable).",
+)  # fmt: skip
+@click.option("--jobs", "-j", type=int, default=0, help="Parallel processes (default: CPUs).")
+@click.option("--no-cache", is_flag=True, help="Validate every article, cached or not.")
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Where passing results are remembered (default: var/check-cache).",
+)  # fmt: skip
+def check(
+    paths: tuple[Path, ...],
+    fmt: str,
+    shacl_report: Path | None,
+    skip: tuple[str, ...],
+    jobs: int,
+    no_cache: bool,
+    cache_dir: Path | None,
+) -> None:
+    """Check PATHs (Turtle files or article folders, anywhere on disk) or the whole corpus.
+
+    Runs Turtle syntax, SHACL (shapes/), quote fidelity, OWL reasoning (HermiT) and the
+    ontology hygiene queries against the bundled ontology and shapes. Exit code 0: conforms;
+    1: violations found; 2: the check could not run.
+    """
+    options = Options(frozenset(skip), jobs, not no_cache, cache_dir, shacl_report is not None)
+    try:
+        report, shacl_reports = run_checks(list(paths), options)
+    except CheckCannotRun as err:
+        click.echo(f"pillars check could not run: {err}", err=True)
+        sys.exit(2)
+    if shacl_report is not None:
+        _write_reports(shacl_report, shacl_reports)
+    click.echo(as_json(report) if fmt == "json" else as_text(report))
+    sys.exit(report.exit_code())
+
+
+def _write_reports(target: Path, reports: list[str]) -> None:
+    import rdflib
+
+    merged = rdflib.Graph()
+    for turtle in reports:
+        merged.parse(data=turtle, format="turtle")
+    merged.bind("sh", "http://www.w3.org/ns/shacl#")
+    text = merged.serialize(format="turtle")
+    if str(target) == "-":
+        click.echo(text)
+    else:
+        target.write_text(text, encoding="utf-8")

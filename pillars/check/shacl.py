@@ -1,0 +1,288 @@
+"""SHACL validation, one article graph at a time, with pyshacl over an Oxigraph store.
+
+Each article is validated on its own data graph: its files, the shared vocabulary, the
+ontology (so that sh:class and sh:targetClass see subclasses) and its text as nif:isString.
+That keeps the cost linear in the number of articles and lets articles run in parallel
+processes. pyshacl evaluates the SPARQL-based shapes on Oxigraph, which is what makes the
+whole-graph SPARQL targets of shapes/integrity.ttl and shapes/anchoring.ttl cheap.
+
+The shared vocabulary is validated once, as a unit of its own, with every shape; an article
+is validated without the shapes of shapes/actors.ttl, which only concern shared resources,
+and its findings about shared resources are dropped (the shared unit reports them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from pillars.check import Finding, Severity
+from pillars.check.locate import SubjectIndex, short, shorten_all
+from pillars.check.units import is_shared
+from pillars.corpus import CorpusError, GraphSource, parse_turtle
+from pillars.namespaces import NIF, PIL, article_text_iri
+
+CHECK = "shacl"
+SHARED_SHAPES_FILE = "actors.ttl"  # shapes that only concern instances/shared/
+_DEFAULT = ox.DefaultGraph()
+_ARTICLE_TEXT = ox.NamedNode(PIL + "ArticleText")
+_IS_STRING = ox.NamedNode(NIF + "isString")
+_TYPE = ox.NamedNode(str(RDF.type))
+_CLASS_COMPONENT = SH.ClassConstraintComponent
+_UNDEFINED_RULE = "pilsh:DefinedReference"
+_UNKNOWN_CLASS_SHAPE = rdflib.URIRef("https://w3id.org/pillars/shapes#KnownClassShape")
+
+
+class SetupError(Exception):
+    """The ontology or the shapes cannot be read: nothing can be validated."""
+
+
+@dataclass
+class Context:
+    """What every unit is validated against; loaded once per process."""
+
+    shapes: rdflib.Graph
+    shared_shapes: frozenset[rdflib.term.Node]
+    ontology: list[ox.Quad]
+    shared: list[ox.Quad]
+    shared_index: SubjectIndex
+    article_shapes: list[rdflib.term.Node] = field(default_factory=list)
+    # property shape (a blank node) -> "pilsh:NodeShape property <path>", to name rules
+    rule_names: dict[str, str] = field(default_factory=dict)
+
+
+def load_context(
+    shapes_files: Sequence[Path], ontology_files: Sequence[Path], shared_files: Sequence[Path]
+) -> Context:
+    if not shapes_files:
+        raise SetupError("no shapes found (shapes/*.ttl)")
+    if not ontology_files:
+        raise SetupError("no ontology found (ontology/*.ttl)")
+    shapes = rdflib.Graph()
+    shared_shapes: set[rdflib.term.Node] = set()
+    try:
+        for path in shapes_files:
+            part = rdflib.Graph().parse(path, format="turtle")
+            if path.name == SHARED_SHAPES_FILE:
+                shared_shapes.update(part.subjects(RDF.type, SH.NodeShape))
+            shapes += part
+        ontology = _default_graph_quads(ontology_files)
+        shared = _default_graph_quads(shared_files)
+    except CorpusError as err:
+        raise SetupError(str(err)) from err
+    except Exception as err:  # rdflib raises many types for bad Turtle; say which file
+        raise SetupError(f"cannot read the shapes: {err}") from err
+    context = Context(
+        shapes=shapes,
+        shared_shapes=frozenset(shared_shapes),
+        ontology=ontology,
+        shared=shared,
+        shared_index=SubjectIndex.build(shared_files),
+    )
+    for parent, prop in shapes.subject_objects(SH.property):
+        prop_path = shapes.value(prop, SH.path)
+        context.rule_names[str(prop)] = f"{short(str(parent))} property {short(str(prop_path))}"
+    context.article_shapes = sorted(
+        (s for s in shapes.subjects(RDF.type, SH.NodeShape) if s not in shared_shapes), key=str
+    )
+    return context
+
+
+def _default_graph_quads(files: Iterable[Path]) -> list[ox.Quad]:
+    quads: list[ox.Quad] = []
+    for path in files:
+        quads.extend(_to_default(parse_turtle(path, "urn:x-pillars:unused")))
+    return quads
+
+
+def _to_default(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    return [ox.Quad(q.subject, q.predicate, q.object, _DEFAULT) for q in quads]
+
+
+@dataclass
+class UnitResult:
+    """Findings of one unit, and the SHACL report graph when one was asked for."""
+
+    findings: list[Finding]
+    report_turtle: str | None = None
+
+
+def validate_source(source: GraphSource, context: Context, want_report: bool = False) -> UnitResult:
+    """Validate one article folder (or the shared vocabulary); syntax errors are findings."""
+    unit_quads: list[ox.Quad] = []
+    findings: list[Finding] = []
+    for path in source.files:
+        try:
+            unit_quads.extend(_to_default(parse_turtle(path, "urn:x-pillars:unused")))
+        except CorpusError as err:
+            findings.append(_syntax_finding(err))
+    if findings:
+        return UnitResult(findings)  # validating half an article would only add noise
+    shared = is_shared(source)
+    store = ox.Store()
+    store.bulk_extend(context.ontology)
+    store.bulk_extend(unit_quads if shared else [*context.shared, *unit_quads])
+    text = _read_text(source)
+    if isinstance(text, Finding):
+        return UnitResult([text])
+    if text is not None:
+        store.bulk_extend(_text_quads(unit_quads, source, text))
+    report = _run_pyshacl(store, context, None if shared else context.article_shapes)
+    index = context.shared_index if shared else SubjectIndex.build(source.files)
+    skip = set() if shared else _shared_only(context)
+    findings = to_findings(report, store, index, skip, context.rule_names)
+    return UnitResult(findings, report.serialize(format="turtle") if want_report else None)
+
+
+def _shared_only(context: Context) -> set[str]:
+    return set(context.shared_index.subjects())
+
+
+def _read_text(source: GraphSource) -> str | Finding | None:
+    if source.text_file is None:
+        return None
+    try:
+        return source.text_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return Finding(
+            CHECK, "Violation", f"cannot read the article text as UTF-8: {err}",
+            file=str(source.text_file), rule="text",
+        )  # fmt: skip
+
+
+def _text_quads(quads: list[ox.Quad], source: GraphSource, text: str) -> list[ox.Quad]:
+    # The loader keys the text by the folder's slug; a draft elsewhere on disk may sit in a
+    # folder of another name, so the text also goes to every pil:ArticleText it declares.
+    subjects = {q.subject for q in quads if q.predicate == _TYPE and q.object == _ARTICLE_TEXT}
+    if source.slug is not None:
+        subjects.add(ox.NamedNode(article_text_iri(source.slug)))
+    literal = ox.Literal(text)
+    return [ox.Quad(s, _IS_STRING, literal, _DEFAULT) for s in subjects]
+
+
+def _run_pyshacl(
+    store: ox.Store, context: Context, use_shapes: list[rdflib.term.Node] | None
+) -> rdflib.Graph:
+    from pyshacl import validate  # imported here: a warm (all cached) check never needs it
+
+    _conforms, report, text = validate(
+        cast(Any, store),  # pyshacl 0.40 accepts an Oxigraph store; its hints do not say so
+        shacl_graph=context.shapes,
+        advanced=True,  # SPARQL targets (SHACL-AF), see shapes/integrity.ttl
+        allow_warnings=True,
+        inplace=True,
+        use_shapes=cast(Any, use_shapes),
+    )
+    if not isinstance(report, rdflib.Graph):
+        raise SetupError(f"pyshacl could not validate: {text}")
+    return report
+
+
+def _syntax_finding(err: CorpusError) -> Finding:
+    message = str(err).split(": ", 1)[-1] if ": " in str(err) else str(err)
+    return Finding(
+        "syntax", "Violation", f"Turtle syntax error: {message}",
+        file=str(err.path), line=err.line, column=err.column, rule="turtle",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Result:
+    focus: rdflib.term.Node | None
+    severity: Severity
+    message: str
+    shape: str
+    component: rdflib.term.Node | None
+    path: rdflib.term.Node | None
+    value: rdflib.term.Node | None
+
+
+def to_findings(
+    report: rdflib.Graph,
+    store: ox.Store,
+    index: SubjectIndex,
+    skip: set[str],
+    rule_names: dict[str, str],
+) -> list[Finding]:
+    """SHACL results as findings: one per root cause, located in the file that defines it."""
+    results = [_read_result(report, node) for node in report.objects(None, SH.result)]
+    results = [r for r in results if not (str(r.focus) in skip and str(r.focus) not in index)]
+    unknown_class = {str(r.focus) for r in results if str(r.shape) == str(_UNKNOWN_CLASS_SHAPE)}
+    undefined: dict[str, list[_Result]] = {}
+    findings: list[Finding] = []
+    for r in results:
+        if r.component == _CLASS_COMPONENT and r.value is not None:
+            if str(r.value) in unknown_class:
+                continue  # the value's misspelt class is the cause, and is reported
+            if isinstance(r.value, rdflib.URIRef) and not _is_typed(store, r.value):
+                undefined.setdefault(str(r.value), []).append(r)
+                continue
+        findings.append(_finding(r, index, rule_names))
+    for value, refs in sorted(undefined.items()):
+        findings.append(_undefined_finding(value, refs, index))
+    return sorted(findings, key=_order)
+
+
+def _order(f: Finding) -> tuple[str, int, str, str]:
+    return (f.file or "", f.line or 0, f.resource or "", f.message)
+
+
+def _is_typed(store: ox.Store, node: rdflib.URIRef) -> bool:
+    return any(True for _ in store.quads_for_pattern(ox.NamedNode(str(node)), _TYPE, None))
+
+
+def _read_result(report: rdflib.Graph, node: rdflib.term.Node) -> _Result:
+    severity = str(report.value(node, SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1]
+    return _Result(
+        focus=report.value(node, SH.focusNode),
+        severity=severity if severity in ("Violation", "Warning", "Info") else "Violation",  # type: ignore[arg-type]
+        message=str(report.value(node, SH.resultMessage) or "does not conform"),
+        shape=str(report.value(node, SH.sourceShape) or ""),
+        component=report.value(node, SH.sourceConstraintComponent),
+        path=report.value(node, SH.resultPath),
+        value=report.value(node, SH.value),
+    )
+
+
+def _finding(r: _Result, index: SubjectIndex, rule_names: dict[str, str]) -> Finding:
+    where = index.locate(str(r.focus))
+    message = fill(r.message, r.focus, r.value)
+    return Finding(
+        CHECK, r.severity, message,
+        file=where[0] if where else None, line=where[1] if where else None,
+        resource=str(r.focus), rule=rule_names.get(r.shape) or short(r.shape),
+    )  # fmt: skip
+
+
+def _undefined_finding(value: str, refs: list[_Result], index: SubjectIndex) -> Finding:
+    first = refs[0]
+    by = ", ".join(
+        sorted({f"{short(str(r.focus))} ({short(str(r.path))})" for r in refs if r.path})
+    )
+    where = index.locate(str(first.focus))
+    return Finding(
+        CHECK,
+        "Violation",
+        f"{short(value)} is referred to by {by} but is not defined anywhere (it has no type). "
+        "Fix the spelling of the reference, or add the missing resource.",
+        file=where[0] if where else None,
+        line=where[1] if where else None,
+        resource=value,
+        rule=_UNDEFINED_RULE,
+    )
+
+
+def fill(message: str, focus: rdflib.term.Node | None, value: rdflib.term.Node | None) -> str:
+    """Fill {$this} and {$value} in a message; pyshacl fills them only for SPARQL shapes."""
+    for key in ("{$this}", "{?this}"):
+        message = message.replace(key, short(str(focus)) if focus is not None else "?")
+    for key in ("{$value}", "{?value}"):
+        message = message.replace(key, short(str(value)) if value is not None else "?")
+    # SPARQL-based messages come back with full IRIs in them; editors write prefixed names.
+    return shorten_all(message)
