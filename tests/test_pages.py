@@ -116,13 +116,27 @@ def test_turtle_document_carries_the_label_and_incoming_links(client: FlaskClien
     [
         "/id/actor/nobody",
         "/id/fixture-article/nothing.ttl",
-        "/id/",
+        "/id/nothing/",
         "/graph/nothing",
         "/dumps/x.ttl",
     ],
 )
 def test_unknown_iris_are_404(client: FlaskClient, path: str) -> None:
     assert client.get(path).status_code == 404
+
+
+def test_folders_list_what_is_under_them(client: FlaskClient) -> None:
+    actors = client.get("/id/actor/")
+    assert actors.status_code == 200
+    html = actors.get_data(as_text=True)
+    for name in ("alphaland", "betaland", "gammaland"):
+        assert f'href="/id/actor/{name}"' in html
+    article = client.get("/id/fixture-article/").get_data(as_text=True)
+    assert re.search(r"ev-… <span class=\"note\">\(7\)</span>", article)  # 7 evidence quotes
+    root = client.get("/id/").get_data(as_text=True)
+    assert 'href="/id/fixture-article/"' in root
+    assert 'href="/id/actor/"' in root
+    assert client.get("/id/nothing/").status_code == 404
 
 
 def test_404_page_is_helpful(client: FlaskClient) -> None:

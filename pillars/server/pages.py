@@ -130,12 +130,15 @@ def _alternates(stem_path: str) -> str:
 # ---------------------------------------------------------------- resources under /id/
 
 
+@bp.get("/id/", defaults={"path": ""})
 @bp.get("/id/<path:path>")
 def resource(path: str) -> Response:
     stem, fmt = split_ext(path)
     if fmt is not None and exists(store(), ID + stem):
         return _resource_document(ID + stem, stem, fmt)
     iri = ID + path
+    if (path == "" or path.endswith("/")) and fmt is None:
+        return _index(iri)
     if not exists(store(), iri):
         return _not_found(iri)
     fmt = negotiate(request.accept_mimetypes)
@@ -189,7 +192,10 @@ def _not_found(iri: str) -> Response:
     names = {local_name(s): s for s in siblings}
     close = difflib.get_close_matches(local_name(iri), list(names), n=5, cutoff=0.5)
     suggestions = [value_of(store(), ox.NamedNode(names[c]), href) for c in close]
-    others = [value_of(store(), ox.NamedNode(s), href) for s in siblings[:60]]
+    others = sorted(
+        (value_of(store(), ox.NamedNode(s), href) for s in siblings[:60]),
+        key=lambda v: v.text.casefold(),
+    )
     html = render_template(
         "not_found.html",
         iri=iri,
@@ -201,10 +207,51 @@ def _not_found(iri: str) -> Response:
     return Response(html, 404, mimetype="text/html")
 
 
-def _iris_under(prefix: str) -> list[str]:
+INDEX_LIMIT = 5000  # IRIs listed on one folder page (an article has about 2,000)
+MAX_GROUPS = 25
+
+
+def _index(folder: str) -> Response:
+    """A folder of IRIs, e.g. /id/actor/: everything under it, grouped by the name's first word."""
+    under = _iris_under(folder, INDEX_LIMIT)
+    if not under:
+        return _not_found(folder)
+    groups: dict[str, list[Value]] = {}
+    for iri in under:
+        rest = iri[len(folder) :]
+        if "/" in rest.rstrip("/"):  # deeper folders: list the folder, not its contents
+            sub_folder = folder + rest.split("/", 1)[0] + "/"
+            groups.setdefault("folders", [])
+            if all(v.iri != sub_folder for v in groups["folders"]):
+                link = Value(
+                    text=rest.split("/", 1)[0] + "/", href=href(sub_folder), iri=sub_folder
+                )
+                groups["folders"].append(link)
+            continue
+        kind = rest.split("-", 1)[0] if "-" in rest else "other"
+        groups.setdefault(kind, []).append(value_of(store(), ox.NamedNode(iri), href))
+    if len(groups) > MAX_GROUPS:
+        # Article folders name things <kind>-<topic> (claim-, ev-, threat-): worth grouping.
+        # Shared folders name things by their usual name (actor:iran): one list.
+        merged = [v for k, vs in groups.items() if k != "folders" for v in vs]
+        groups = {k: v for k, v in groups.items() if k == "folders"} | {"all": merged}
+    for values in groups.values():
+        values.sort(key=lambda v: v.text.casefold())
+    html = render_template(
+        "index.html",
+        folder=folder,
+        groups=sorted(groups.items()),
+        total=len(under),
+        limited=len(under) >= INDEX_LIMIT,
+    )
+    return Response(html, mimetype="text/html")
+
+
+def _iris_under(prefix: str, limit: int = 500) -> list[str]:
     query = (
         "SELECT DISTINCT ?s WHERE { ?s ?p ?o "
-        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(prefix)})) }} ORDER BY ?s LIMIT 500"
+        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(prefix)})) }} "
+        f"ORDER BY ?s LIMIT {int(limit)}"
     )
     # Terms go into queries in their N-Triples form, which pyoxigraph escapes.
     result = store().query(query, use_default_graph_as_union=True)

@@ -145,9 +145,9 @@ def local_name(iri: str) -> str:
 def value_of(store: ox.Store, term: Term, href: Href) -> Value:
     if isinstance(term, ox.Literal):
         dt = term.datatype.value
-        note = term.language or (
-            None if dt.endswith("#string") or dt.endswith("#langString") else compact(dt)
-        )
+        # Strings and numbers speak for themselves; other datatypes (gYear, date) are shown.
+        plain = ("#string", "#langString", "#integer", "#decimal", "#double", "#boolean")
+        note = term.language or (None if dt.endswith(plain) else compact(dt))
         return Value(text=term.value, note=note)
     if isinstance(term, ox.BlankNode):
         return Value(text=label_of(store, term) or "(blank node)")
