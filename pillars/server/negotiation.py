@@ -88,16 +88,26 @@ def parse_accept(header: str | None) -> list[Range]:
 
 
 def quality(ranges: list[Range], fmt: Format) -> float:
-    """The q the client gives `fmt`: from the most specific range matching any of its types."""
-    best_q, best_spec = 0.0, -1
-    for media_type in (fmt.media_type, *fmt.aliases):
+    """The q the client gives `fmt`.
+
+    For the format's own media type the most specific matching range decides (RFC 9110,
+    12.5.1). An alias (application/json for SPARQL JSON, text/xml for SPARQL XML) counts only
+    when named exactly: `text/*` or `*/*` must not pull in a format through its alias.
+    """
+    best, spec = 0.0, -1
+    for r in ranges:
+        s = r.specificity(fmt.media_type)
+        if s >= 0 and _utf8(r) and (s > spec or (s == spec and r.q > best)):
+            best, spec = r.q, s
+    for alias in fmt.aliases:
         for r in ranges:
-            spec = r.specificity(media_type)
-            if spec < 0 or r.charset not in (None, "utf-8", "utf8", "*"):
-                continue  # no match, or a charset other than the UTF-8 we write
-            if spec > best_spec or (spec == best_spec and r.q > best_q):
-                best_q, best_spec = r.q, spec
-    return best_q
+            if r.specificity(alias) == 2 and _utf8(r):
+                best = max(best, r.q)
+    return best
+
+
+def _utf8(r: Range) -> bool:
+    return r.charset in (None, "utf-8", "utf8", "*")  # we write UTF-8 only
 
 
 def choose(ranges: list[Range], formats: tuple[Format, ...]) -> Format | None:
