@@ -240,6 +240,13 @@ def test_ontology_html_is_pylode_and_rdf_by_negotiation(client: FlaskClient) -> 
     assert (rdflib.URIRef(PIL + "Threat"), None, None) in graph
 
 
+def test_ontology_page_has_an_anchor_for_every_term(client: FlaskClient) -> None:
+    html = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    # Resource pages link types as /ontology#State: each term needs an element with that id.
+    for term in ("State", "Threat", "Pillar", "PillarComponent", "hasEvidence", "perceiver"):
+        assert f'id="{term}"' in html, term
+
+
 @pytest.mark.parametrize(
     ("ext", "media"),
     [

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
+import re
 import sys
 import types
 from functools import lru_cache
@@ -22,7 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from pillars.corpus import default_root
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
@@ -328,7 +329,31 @@ def _pylode(ntriples: bytes) -> str:
         return render_template(
             "ontology_fallback.html", reason=type(err).__name__, home=Markup(home)
         )
-    return html.replace("<body>", "<body>" + home, 1)
+    return _anchor_terms(html.replace("<body>", "<body>" + home, 1))
+
+
+_ENTITY = re.compile(r'<div class="[^"]*\bentity\b[^"]*" id="([^"]+)">')
+_TERM_IRI = re.compile(r"<code>" + re.escape(PIL) + r"([^<\s]+)</code>")
+
+
+def _anchor_terms(html: str) -> str:
+    """Give every term an anchor named by its IRI's fragment (/ontology#State).
+
+    pyLODE's element ids are its own (it may write id="state" for pil:State), so links to a
+    term's hash IRI would land at the top of the page without these.
+    """
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    entities = list(_ENTITY.finditer(html))
+    inserts: list[tuple[int, str]] = []
+    for i, entity in enumerate(entities):
+        end = entities[i + 1].start() if i + 1 < len(entities) else len(html)
+        term = _TERM_IRI.search(html, entity.end(), end)
+        if term and term.group(1) not in ids:
+            ids.add(term.group(1))
+            inserts.append((entity.end(), f'<span id="{escape(term.group(1))}"></span>'))
+    for at, anchor in reversed(inserts):
+        html = html[:at] + anchor + html[at:]
+    return html
 
 
 def _import_pylode() -> Any:
