@@ -1,0 +1,119 @@
+"""Accessibility rules the page code must keep: colour contrast (WCAG 2 AA) and structure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pages_fixture import close, make_app
+
+STATIC = Path(__file__).parent.parent / "pillars" / "server" / "static"
+AA_TEXT = 4.5  # WCAG 2.1 SC 1.4.3, normal-size text
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_formula_on_known_pairs() -> None:
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # the classic fail
+
+
+def _variables() -> dict[str, str]:
+    css = (STATIC / "pages.css").read_text(encoding="utf-8")
+    return dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+
+
+def _colour_of(css_file: str, selector: str, prop: str) -> str:
+    css = (STATIC / css_file).read_text(encoding="utf-8")
+    rule = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", css)
+    assert rule, f"{selector} not in {css_file}"
+    value = re.search(rf"(?<![-\w]){prop}:\s*(#[0-9a-fA-F]{{6}})", rule.group(1))
+    assert value, f"{selector} has no {prop} in {css_file}"
+    return value.group(1)
+
+
+def text_pairs() -> Iterator[tuple[str, str, str]]:
+    v = _variables()
+    for fg in ("ink", "muted", "link"):
+        for bg in ("bg", "soft"):
+            yield f"{fg} on {bg}", v[fg], v[bg]
+    yield "ink on mark", v["ink"], v["mark"]
+    yield "nav text on header", "#ffffff", _colour_of("pages.css", "header.site", "background")
+    for kind in ("thesis", "pillar", "component", "threat", "limit", "actor"):
+        yield f"map text on {kind}", v["ink"], v[kind]
+        fill = _colour_of("argmap.css", f".argmap .{kind} rect", "fill")
+        yield f"standalone map text on {kind}", "#16181d", fill
+    for token in ("kw", "var", "iri", "pn", "str", "num", "cmt"):
+        yield f"editor .tok-{token}", _colour_of("pages.css", f".tok-{token}", "color"), "#ffffff"
+    yield "button", "#ffffff", _colour_of("pages.css", "button", "background")
+
+
+@pytest.mark.parametrize(("name", "fg", "bg"), list(text_pairs()))
+def test_text_colours_meet_aa(name: str, fg: str, bg: str) -> None:
+    assert contrast(fg, bg) >= AA_TEXT, f"{name}: {fg} on {bg} is {contrast(fg, bg):.2f}:1"
+
+
+class _Outline(HTMLParser):
+    """Collects what the structure checks need: landmarks, headings, labels, images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[Flask]:
+    app = make_app()
+    yield app
+    close(app)
+
+
+PAGES = [
+    "/",
+    "/id/actor/alphaland.html",
+    "/id/fixture-article/article.html",
+    "/id/fixture-article/threat-regime-change.html",
+    "/id/actor/",
+    "/graph/fixture-article",
+    "/dumps/",
+    "/query?example=cq01-pillars",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_structure(app: Flask, path: str) -> None:
+    client: FlaskClient = app.test_client()
+    outline = _Outline()
+    outline.feed(client.get(path).get_data(as_text=True))
+    tags = [t for t, _ in outline.tags]
+    html_attrs = next(a for t, a in outline.tags if t == "html")
+    assert html_attrs.get("lang") == "en"
+    assert tags.count("main") == 1 and "nav" in tags and "header" in tags and "footer" in tags
+    assert tags.count("h1") == 1
+    ids = {a.get("id") for _, a in outline.tags}
+    labelled = {a.get("for") for t, a in outline.tags if t == "label"}
+    for tag, attrs in outline.tags:
+        if tag == "textarea" or (tag == "input" and attrs.get("type") not in ("hidden", "submit")):
+            assert attrs.get("id") in labelled or attrs.get("aria-label"), f"unlabelled {tag}"
+        if tag == "img":
+            assert "alt" in attrs
+        if tag == "a" and attrs.get("href", "").startswith("#"):
+            assert attrs["href"][1:] in ids, f"link to missing #{attrs['href'][1:]}"
+    assert "skip" in {a.get("class") for t, a in outline.tags if t == "a"}
