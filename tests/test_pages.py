@@ -117,6 +117,11 @@ def test_turtle_document_carries_the_label_and_incoming_links(client: FlaskClien
         "/id/actor/nobody",
         "/id/fixture-article/nothing.ttl",
         "/id/nothing/",
+        "/id/actor/foo%20bar",  # not even a valid IRI: still a 404, not a 500
+        "/id/actor/a%3Eb.ttl",
+        "/graph/a%20b",
+        "/dumps/a%20b.ttl",
+        "/ontology/a%20b",
         "/graph/nothing",
         "/dumps/x.ttl",
     ],

@@ -36,6 +36,7 @@ from pillars.server.pages_describe import (
     exists,
     label_of,
     local_name,
+    named_node,
     value_of,
 )
 from pillars.server.pages_rdf import BY_EXT, FORMATS, HTML, Format, negotiate, serialize
@@ -289,8 +290,9 @@ def ontology(ext: str | None = None, version: str | None = None) -> Response:
 
 def _is_version(version: str) -> bool:
     version_iri = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
-    return any(
-        q.object == ox.NamedNode(f"{ONTOLOGY}/{version}")
+    asked = named_node(f"{ONTOLOGY}/{version}")
+    return asked is not None and any(
+        q.object == asked
         for q in store().quads_for_pattern(ox.NamedNode(ONTOLOGY), version_iri, None, None)
     )
 
@@ -373,6 +375,11 @@ def _import_pylode() -> Any:
 # ---------------------------------------------------------------- named graphs and dumps
 
 
+def _has_graph(iri: str) -> bool:
+    node = named_node(iri)
+    return node is not None and store().contains_named_graph(node)
+
+
 def _named_graphs() -> list[str]:
     return sorted(g.value for g in store().named_graphs() if isinstance(g, ox.NamedNode))
 
@@ -387,7 +394,7 @@ def _article_slugs() -> list[str]:
 def graph(name: str) -> Response:
     stem, fmt = split_ext(name)
     iri = GRAPH + stem
-    if not store().contains_named_graph(ox.NamedNode(iri)):
+    if not _has_graph(iri):
         return _not_found(iri)
     explicit = fmt is not None
     if fmt is None:
@@ -474,7 +481,7 @@ def dump(name: str) -> Response:
             )
             or b""
         )
-    elif ext == "ttl" and store().contains_named_graph(ox.NamedNode(GRAPH + stem)):
+    elif ext == "ttl" and _has_graph(GRAPH + stem):
         data, media = (
             serialize(_graph_triples(GRAPH + stem), BY_EXT["ttl"]),
             "text/turtle; charset=utf-8",

@@ -102,8 +102,18 @@ def compact(iri: str) -> str:
     return iri
 
 
+def named_node(iri: str) -> ox.NamedNode | None:
+    """The IRI as a node, or None if it is not a valid IRI (a URL path may hold anything)."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
 def exists(store: ox.Store, iri: str) -> bool:
-    node = ox.NamedNode(iri)
+    node = named_node(iri)
+    if node is None:
+        return False
     for _ in store.quads_for_pattern(node, None, None, None):
         return True
     for _ in store.quads_for_pattern(None, None, node, None):
