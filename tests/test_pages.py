@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pages_fixture import close, make_app
 
+from pillars.server.pages_describe import compact
 from pillars.server.pages_query import query_form
 from pillars.server.pages_rdf import negotiate
 
@@ -243,6 +244,30 @@ def test_ontology_html_is_pylode_and_rdf_by_negotiation(client: FlaskClient) -> 
     assert ttl.headers["Content-Location"] == "/ontology.ttl"
     graph = rdflib.Graph().parse(data=ttl.data, format="turtle")
     assert (rdflib.URIRef(PIL + "Threat"), None, None) in graph
+
+
+def test_ontology_falls_back_when_pylode_fails(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pillars.server import pages_ontology
+
+    def broken() -> None:
+        raise RuntimeError("pyLODE is broken")
+
+    monkeypatch.setattr(pages_ontology, "_import_pylode", broken)
+    monkeypatch.setattr(pages_ontology, "_cache", {})
+    r = client.get("/ontology", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "pyLODE) failed on this ontology (RuntimeError)" in html
+    assert 'href="/ontology.ttl"' in html
+    assert "pyLODE is broken" not in html  # the detail goes to the log, not the client
+
+
+def test_compact_names_use_the_longest_prefix() -> None:
+    assert compact("https://w3id.org/pillars/id/actor/iran") == "actor:iran"
+    assert compact("https://w3id.org/pillars/id/fixture-article/x") == "id:fixture-article/x"
+    assert compact("http://example.org/x") == "http://example.org/x"
 
 
 def test_ontology_page_has_an_anchor_for_every_term(client: FlaskClient) -> None:

@@ -14,20 +14,17 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
-import re
-import sys
-import types
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from pillars.corpus import default_root
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
-from pillars.server import pages_argmap, pages_query
+from pillars.server import pages_argmap, pages_ontology, pages_query
 from pillars.server.pages_describe import (
     Value,
     compact,
@@ -302,74 +299,17 @@ def _graph_triples(graph: str) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
 
 
-_ontology_cache: dict[str, str] = {}
-
-
 def _ontology_html(triples: list[ox.Triple]) -> str:
-    """pyLODE's documentation, generated once per ontology content."""
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    key = hashlib.sha256(data).hexdigest()
-    if key not in _ontology_cache:
-        _ontology_cache.clear()
-        _ontology_cache[key] = _pylode(data)
-    return _ontology_cache[key]
-
-
-def _pylode(ntriples: bytes) -> str:
     home = (
         '<nav class="pillars-home" style="padding:.5rem 1rem">'
         f'<a href="{request.script_root}/">← Pillars home</a></nav>'
     )
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     try:
-        import rdflib
-
-        ontpub = _import_pylode()
-        graph = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
-        html = str(ontpub(ontology=graph).make_html())
-    except Exception as err:  # pyLODE raises many kinds; the page must still answer
-        log.exception("pyLODE could not document the ontology")
-        return render_template(
-            "ontology_fallback.html", reason=type(err).__name__, home=Markup(home)
-        )
-    return _anchor_terms(html.replace("<body>", "<body>" + home, 1))
-
-
-_ENTITY = re.compile(r'<div class="[^"]*\bentity\b[^"]*" id="([^"]+)">')
-_TERM_IRI = re.compile(r"<code>" + re.escape(PIL) + r"([^<\s]+)</code>")
-
-
-def _anchor_terms(html: str) -> str:
-    """Give every term an anchor named by its IRI's fragment (/ontology#State).
-
-    pyLODE's element ids are its own (it may write id="state" for pil:State), so links to a
-    term's hash IRI would land at the top of the page without these.
-    """
-    ids = set(re.findall(r'id="([^"]+)"', html))
-    entities = list(_ENTITY.finditer(html))
-    inserts: list[tuple[int, str]] = []
-    for i, entity in enumerate(entities):
-        end = entities[i + 1].start() if i + 1 < len(entities) else len(html)
-        term = _TERM_IRI.search(html, entity.end(), end)
-        if term and term.group(1) not in ids:
-            ids.add(term.group(1))
-            inserts.append((entity.end(), f'<span id="{escape(term.group(1))}"></span>'))
-    for at, anchor in reversed(inserts):
-        html = html[:at] + anchor + html[at:]
-    return html
-
-
-def _import_pylode() -> Any:
-    # pyLODE 3.4.1's version.py reads a pyproject.toml that its wheel does not ship, so the
-    # import fails; give it the version from the installed metadata instead.
-    if "pylode.version" not in sys.modules:
-        from importlib.metadata import version
-
-        shim = types.ModuleType("pylode.version")
-        shim.__version__ = version("pylode")  # type: ignore[attr-defined]
-        sys.modules["pylode.version"] = shim
-    from pylode import OntPub
-
-    return OntPub
+        html = pages_ontology.documentation(data)
+    except pages_ontology.DocsError as err:
+        return render_template("ontology_fallback.html", reason=str(err))
+    return html.replace("<body>", "<body>" + home, 1)
 
 
 # ---------------------------------------------------------------- named graphs and dumps

@@ -91,14 +91,15 @@ class Description:
     text: str | None = None  # the article text, on the page of a nif:Context
 
 
+# Longest namespace first, so actor: wins over id: for .../id/actor/iran.
+_BY_LENGTH = sorted(display_prefixes().items(), key=lambda item: -len(item[1]))
+
+
 def compact(iri: str) -> str:
     """'https://w3id.org/pillars/id/actor/iran' -> 'actor:iran' where a prefix fits."""
-    best = ""
-    for prefix, ns in display_prefixes().items():
-        if iri.startswith(ns) and len(ns) > len(display_prefixes().get(best, "")):
-            best = prefix
-    if best:
-        return f"{best}:{iri[len(display_prefixes()[best]) :]}"
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
