@@ -27,7 +27,6 @@ from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, S
 from pillars.server import pages_argmap, pages_ontology, pages_query
 from pillars.server.pages_describe import (
     Value,
-    compact,
     describe,
     description_triples,
     exists,
@@ -155,8 +154,8 @@ def _resource_document(iri: str, stem: str, fmt: Format) -> Response:
         return _rdf_response(description_triples(store(), iri), fmt, alternates)
     description = describe(store(), iri, href)
     amap = None
-    if any(t.iri == ARTICLE.value for t in description.types):
-        slug = stem.split("/", 1)[0]
+    slug = _article_slug(iri)
+    if slug is not None:
         built = pages_argmap.build(store(), slug)
         amap = (Markup(pages_argmap.svg(built, href)), built)
     html = render_template(
@@ -170,6 +169,15 @@ def _resource_document(iri: str, stem: str, fmt: Format) -> Response:
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = alternates
     return response
+
+
+def _article_slug(iri: str) -> str | None:
+    """The slug of the graph in which `iri` is stated to be a pil:Article, if any."""
+    for quad in store().quads_for_pattern(ox.NamedNode(iri), RDF_TYPE, ARTICLE, None):
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(GRAPH):
+            return graph.value[len(GRAPH) :]
+    return None
 
 
 def _highlight_range() -> tuple[int, int] | None:
@@ -513,6 +521,3 @@ def _cells(outcome: pages_query.Outcome) -> list[list[Value | None]]:
         return Value(text=str(term))
 
     return [[cell(t) for t in row] for row in outcome.rows]
-
-
-__all__ = ["bp", "compact"]
