@@ -437,3 +437,17 @@ def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch: pytest.Monk
     monkeypatch.setenv("CI", "")
     with pytest.raises(pytest.skip.Exception, match="not installed"):
         pages_fixture.chromium_or_skip()
+
+
+def test_long_answers_are_cut_in_the_page_not_in_the_download(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pillars.server import pages
+
+    monkeypatch.setattr(pages, "TABLE_ROWS", 1)
+    html = client.get("/query?example=cq01-pillars").get_data(as_text=True)
+    assert len(re.findall(r"<tr><td>", html)) == 1
+    assert "2 rows; the first 1 are shown here" in html
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/pillars/ontology#Pillar> }"
+    csv_rows = client.post("/query", data={"query": query, "format": "csv"}).data.splitlines()
+    assert len(csv_rows) == 3  # header and both rows

@@ -499,14 +499,17 @@ def query_page() -> Response:
         examples=examples,
         chosen=chosen,
         outcome=outcome,
-        cells=_cells(outcome) if outcome else [],
+        cells=_cells(outcome, TABLE_ROWS) if outcome else [],
         error=error,
         ran=text is not None,
     )
     return Response(html, status, mimetype="text/html")
 
 
-def _cells(outcome: pages_query.Outcome) -> list[list[Value | None]]:
+TABLE_ROWS = 1_000  # rows rendered in the page; a browser table of 10,000 rows is no use
+
+
+def _cells(outcome: pages_query.Outcome, limit: int) -> list[list[Value | None]]:
     labels: dict[ox.NamedNode, Value] = {}
 
     def cell(term: Any) -> Value | None:
@@ -520,4 +523,4 @@ def _cells(outcome: pages_query.Outcome) -> list[list[Value | None]]:
             return value_of(store(), term, href)
         return Value(text=str(term))
 
-    return [[cell(t) for t in row] for row in outcome.rows]
+    return [[cell(t) for t in row] for row in outcome.rows[:limit]]
