@@ -58,10 +58,7 @@ CASES = sorted(QUERIES.glob("cq*.rq"))
 # Where the data departs from the hand-written answer and the fix belongs to another part,
 # the case is a strict xfail with the reason (also in NOTES.md, "Unfinished work"): it fails
 # again, as a reminder to remove the entry, as soon as the data is fixed.
-KNOWN_GAPS = {
-    "cq06-actors-and-roles": "actor:ali-shamkhani has evidence in the article but the text "
-    "names 'Shamkahni' only as a cited author, '(Shamkahni 2017)' (introduction.ttl)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _term(term: Any) -> str | None:
