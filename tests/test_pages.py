@@ -181,8 +181,11 @@ def test_resource_page_lists_its_citations_with_page(client: FlaskClient) -> Non
     html = client.get("/id/fixture-article/threat-regime-change.html").get_data(as_text=True)
     section = html.split('id="cites-h"', 1)[1].split("</section>", 1)[0]
     assert 'href="/id/fixture-article/source-smith-2015"' in section
-    assert "Smith 2015</a>, p. 12" in section
-    assert "<q>(Smith 2015, 12)</q>" in section
+    assert "Smith 2015</a>, p.&nbsp;12." in section
+    assert (
+        '<a href="/id/fixture-article/cite-smith-2015" class="citation-words">(Smith 2015, 12)</a>'
+        in section
+    )
 
 
 def test_wrong_offsets_are_flagged_not_hidden(client: FlaskClient) -> None:
@@ -451,3 +454,10 @@ def test_long_answers_are_cut_in_the_page_not_in_the_download(
     query = "SELECT ?s WHERE { ?s a <https://w3id.org/pillars/ontology#Pillar> }"
     csv_rows = client.post("/query", data={"query": query, "format": "csv"}).data.splitlines()
     assert len(csv_rows) == 3  # header and both rows
+
+
+def test_a_cited_work_lists_what_it_is_cited_for(client: FlaskClient) -> None:
+    html = client.get("/id/fixture-article/source-smith-2015.html").get_data(as_text=True)
+    section = html.split('id="cites-h"', 1)[1].split("</section>", 1)[0]
+    assert "Cited, p.&nbsp;12, for " in section
+    assert 'href="/id/fixture-article/threat-regime-change"' in section
