@@ -10,16 +10,18 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
 from pillars.check import Finding
 from pillars.check.cache import Cache, base_key, default_cache_dir, unit_key
+from pillars.check.locate import short, shorten_all
 from pillars.check.report import Report, as_json, as_text
 from pillars.check.shacl import Context, SetupError, load_context, validate_source
 from pillars.check.units import UnitError, is_shared, resolve, shapes_files
@@ -119,10 +121,43 @@ def run_checks(paths: Sequence[Path], options: Options) -> tuple[Report, list[st
             corpus_findings = hit
         findings.extend(corpus_findings)
 
+    findings = fold(findings)
     checks = [c for c in ALL_CHECKS if c not in options.skip]
     notes = [f"skipped on request: {', '.join(sorted(options.skip))}"] if options.skip else []
     report = Report(findings, checks, notes, articles=len(units), cached=cached)
     return report, reports
+
+
+_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
+_DID_YOU_MEAN = re.compile(r"Did you mean [^?]+\?")
+
+
+def fold(findings: list[Finding]) -> list[Finding]:
+    """One break, one message: what a later check says about a resource an earlier check
+    already reported (the same resource, or a term the earlier message names) is folded
+    into the earlier finding as a remark, not printed again."""
+    order = {check: n for n, check in enumerate(ALL_CHECKS)}
+    kept: list[Finding] = []
+    for f in sorted(findings, key=lambda f: order.get(f.check, len(order))):
+        primary = next((p for p in kept if _same_cause(p, f)), None) if f.resource else None
+        if primary is None:
+            kept.append(f)
+            continue
+        hint = _DID_YOU_MEAN.search(f.message)
+        message = primary.message
+        if hint and shorten_all(hint.group(0)) not in message:
+            message += " " + shorten_all(hint.group(0))
+        message += f" [also found by {f.check} {f.rule}]"
+        kept[kept.index(primary)] = replace(primary, message=message)
+    return sorted(kept, key=lambda f: (f.file or "", f.line or 0, f.resource or "", f.message))
+
+
+def _same_cause(primary: Finding, later: Finding) -> bool:
+    if primary.check == later.check or _RANK[later.severity] < _RANK[primary.severity]:
+        return False
+    assert later.resource is not None
+    named = re.search(re.escape(short(later.resource)) + r"(?![\w-])", primary.message)
+    return later.resource == primary.resource or named is not None
 
 
 def _map(todo: list[GraphSource], jobs: int) -> list[tuple[list[Finding], str | None]]:

@@ -1,0 +1,187 @@
+"""`pillars check`: exit codes, grouped and JSON output, hand-made breaks, the cache."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from bench.synth import generate
+from pillars.check.command import check
+
+FAST = ["--skip", "owl", "--no-cache"]  # HermiT takes seconds; it has tests of its own
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth")
+    generate(out, 2, seed=7)
+    return out / "instances"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(check, list(args))
+    return result.exit_code, result.output
+
+
+def copy_article(synthetic: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "instances" / "art-0001"
+    folder.mkdir(parents=True)
+    for name in ("article.ttl", "text.txt"):
+        (folder / name).write_bytes((synthetic / "art-0001" / name).read_bytes())
+    (tmp_path / "instances" / "shared").mkdir()
+    pool = synthetic / "shared" / "pool.ttl"
+    (tmp_path / "instances" / "shared" / "pool.ttl").write_bytes(pool.read_bytes())
+    return folder
+
+
+def test_synthetic_articles_conform(synthetic: Path) -> None:
+    code, output = run(str(synthetic), *FAST)
+    assert code == 0, output
+    assert "conforms: 0 violation(s)" in output
+
+
+def test_bundled_corpus_passes_every_check_through_the_entry_point() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pillars.cli", "check", "--no-cache"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "checks: syntax, shacl, quotes, owl, hygiene" in done.stdout
+
+
+def _break(article: Path, old: str, new: str, count: int = 1) -> None:
+    path = article / "article.ttl"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _shift_first_offset(article: Path) -> None:
+    text = (article / "article.ttl").read_text(encoding="utf-8")
+    match = re.search(r"oa:start (\d+) ; oa:end (\d+) ;", text)
+    assert match
+    start, end = int(match.group(1)), int(match.group(2))
+    _break(article, match.group(0), f"oa:start {start + 3} ; oa:end {end + 3} ;")
+
+
+def _remove_first_perceiver(article: Path) -> None:
+    text = (article / "article.ttl").read_text(encoding="utf-8")
+    match = re.search(r"pil:perceiver actor:state-\d+ ; ", text)
+    assert match
+    _break(article, match.group(0), "")
+
+
+def _dangle_first_citation(article: Path) -> None:
+    text = (article / "article.ttl").read_text(encoding="utf-8")
+    match = re.search(r"art:cite-1 a pil:Citation ; pil:citesWork (art:source-[\w-]+) ;", text)
+    assert match
+    _break(article, match.group(0), match.group(0).replace(match.group(1), "art:source-nowhere"))
+
+
+BREAKS = {
+    "shifted offset": (_shift_first_offset, "does not match the article text", "ev-1"),
+    "removed perceiver": (_remove_first_perceiver, "exactly one perceiver", "perception-"),
+    "class typo": (
+        lambda a: _break(a, "a pil:StabilityThreat", "a pil:StabilityThreet"),
+        "pil:StabilityThreet, which the ontology does not define",
+        "threat-",
+    ),
+    "wrong datatype": (
+        lambda a: _break(a, '"^^xsd:gYear ; pil:keyword', '" ; pil:keyword'),
+        "four-digit year typed xsd:gYear",
+        "article",
+    ),
+    "dangling citation": (
+        _dangle_first_citation,
+        "art:source-nowhere is referred to by art:cite-1 (pil:citesWork)",
+        "source-nowhere",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_each_hand_break_gives_one_clear_message(
+    synthetic: Path, tmp_path: Path, name: str
+) -> None:
+    article = copy_article(synthetic, tmp_path)
+    do_break, words, resource = BREAKS[name]
+    do_break(article)
+    code, output = run(str(article), "--format", "json", *FAST)
+    assert code == 1, output
+    findings = json.loads(output)["findings"]
+    assert len(findings) == 1, findings
+    assert words in findings[0]["message"]
+    assert resource in findings[0]["resource"]
+    assert findings[0]["file"].endswith("article.ttl") and findings[0]["line"] >= 1
+
+
+def test_text_report_groups_by_file_and_names_the_resource(synthetic: Path, tmp_path: Path) -> None:
+    article = copy_article(synthetic, tmp_path)
+    _remove_first_perceiver(article)
+    code, output = run(str(article), *FAST)
+    assert code == 1
+    lines = output.splitlines()
+    assert lines[0].endswith("art-0001/article.ttl")
+    assert re.match(r"  art:perception-state-\d+-\d+  \(line \d+\)", lines[1])
+    assert lines[2].startswith("    VIOLATION (shacl pilsh:ThreatPerceptionShape property")
+    assert "does NOT conform: 1 violation(s)" in output
+
+
+def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "draft.ttl"
+    bad.write_text("@prefix pil: <https://w3id.org/pillars/ontology#> .\n<a> pil:x .\n")
+    code, output = run(str(bad), "--format", "json", *FAST)
+    assert code == 1
+    (finding,) = json.loads(output)["findings"]
+    assert (finding["check"], finding["file"], finding["line"]) == ("syntax", str(bad), 2)
+    assert finding["column"] >= 1
+
+
+def test_a_lone_turtle_file_anywhere_is_checked(synthetic: Path, tmp_path: Path) -> None:
+    draft = tmp_path / "elsewhere" / "draft.ttl"
+    draft.parent.mkdir()
+    draft.write_bytes((synthetic / "art-0001" / "article.ttl").read_bytes())
+    code, output = run(str(draft), "--format", "json", *FAST)
+    assert code == 1  # no text.txt beside it, and the synthetic actors are not bundled
+    findings = json.loads(output)["findings"]
+    assert any("text.txt" in f["message"] for f in findings)
+    shacl = [f for f in findings if f["check"] == "shacl"]
+    assert shacl and all(f["file"] == str(draft) for f in shacl)
+
+
+def test_cannot_run_exits_2_and_says_why(tmp_path: Path) -> None:
+    code, output = run(str(tmp_path / "missing"), *FAST)
+    assert code == 2
+    assert "no such file or folder" in output
+
+
+def test_unchanged_articles_come_from_the_cache(synthetic: Path, tmp_path: Path) -> None:
+    article = copy_article(synthetic, tmp_path)
+    cache = ["--cache-dir", str(tmp_path / "cache"), "--skip", "owl", "--format", "json"]
+    first = json.loads(run(str(article), *cache)[1])
+    second = json.loads(run(str(article), *cache)[1])
+    assert (first["cached"], second["cached"]) == (0, 2)  # the article and the shared pool
+    _remove_first_perceiver(article)
+    third = json.loads(run(str(article), *cache)[1])
+    fourth = json.loads(run(str(article), *cache)[1])
+    assert third["cached"] == 1 and not third["conforms"]
+    assert fourth["cached"] == 1  # a failing article is never cached
+
+
+def test_shacl_report_in_turtle(synthetic: Path, tmp_path: Path) -> None:
+    article = copy_article(synthetic, tmp_path)
+    _remove_first_perceiver(article)
+    target = tmp_path / "report.ttl"
+    code, _ = run(str(article), "--shacl-report", str(target), *FAST)
+    assert code == 1
+    graph = rdflib.Graph().parse(target, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert len(list(graph.subjects(rdflib.RDF.type, sh.ValidationReport))) == 2
+    assert len(list(graph.subjects(rdflib.RDF.type, sh.ValidationResult))) == 1
