@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install serve test lint typecheck check clean
+.PHONY: install serve test lint typecheck check clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: lint typecheck
 
 check: $(STAMP)
 	$(BIN)/pillars check
+
+# Benchmarks beside Oxigraph, Virtuoso, rdflib-endpoint (needs wrk, bench/.venv: docs/benchmarks.md).
+bench: $(STAMP)
+	$(BIN)/python -m bench all
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

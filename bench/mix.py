@@ -1,0 +1,170 @@
+"""The query mix: competency questions and typical lookups, with parameters drawn from the data.
+
+`Mix.warm()` is a fixed list of query texts (repeated: what a result cache can serve);
+`Mix.cold(n)` gives `n` texts that are all different (each one evaluated), varying the
+parameters (actor, article, claim, word) and numbering each text.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from pillars.namespaces import sparql_prefixes
+
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+SELECT_JSON = "application/sparql-results+json"
+TURTLE = "text/turtle"
+P = sparql_prefixes()
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    text: str
+    accept: str  # SELECT/ASK: JSON results; CONSTRUCT/DESCRIBE: Turtle
+
+    def numbered(self, n: int) -> Query:
+        return Query(self.name, f"{self.text}\n# {n}", self.accept)
+
+
+# Each template names its parameters in braces; `Samples` fills them from the data.
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "describe-claim": ("DESCRIBE <{claim}>", TURTLE),
+    "threats-of-actor": (
+        "SELECT ?threat ?label WHERE {{ ?p pil:perceiver <{actor}> ; pil:perceivedThreat ?threat ."
+        " ?threat rdfs:label ?label }} ORDER BY ?threat ?label",
+        SELECT_JSON,
+    ),
+    "two-actors-join": (
+        "SELECT ?type (COUNT(DISTINCT ?t1) AS ?n) WHERE {{ ?p1 pil:perceiver <{actor}> ;"
+        " pil:perceivedThreat ?t1 . ?t1 pil:threatType ?type . ?p2 pil:perceiver <{actor2}> ;"
+        " pil:perceivedThreat ?t2 . ?t2 pil:threatType ?type }} GROUP BY ?type ORDER BY ?type",
+        SELECT_JSON,
+    ),
+    "aggregate-all": (
+        "SELECT ?type (COUNT(?t) AS ?n) WHERE {{ ?t pil:threatType ?type }}"
+        " GROUP BY ?type ORDER BY ?type",
+        SELECT_JSON,
+    ),
+    "construct-argument": (
+        "CONSTRUCT {{ ?a pil:supports ?b . ?c pil:attacks ?d }} WHERE {{ GRAPH <{graph}> {{"
+        " {{ ?a pil:supports ?b }} UNION {{ ?c pil:attacks ?d }} }} }}",
+        TURTLE,
+    ),
+    "property-path": (
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ <{claim}> (pil:supports|pil:attacks)+ ?c }}",
+        SELECT_JSON,
+    ),
+    "ask": (
+        "ASK {{ ?p pil:perceiver <{actor}> ; pil:perceivedThreat/pil:threatType ?type }}",
+        SELECT_JSON,
+    ),
+    "claims-with-quotes": (
+        "SELECT ?claim ?quote WHERE {{ GRAPH <{graph}> {{ ?claim a pil:Claim ;"
+        " pil:hasEvidence/oa:exact ?quote }} }} ORDER BY ?claim ?quote",
+        SELECT_JSON,
+    ),
+}
+TEXT_FILTER = (
+    "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e oa:exact ?x"
+    ' FILTER(CONTAINS(LCASE(?x), "{word}")) }}'
+)
+TEXT_FUNCTION = (
+    "PREFIX pilfn: <https://w3id.org/pillars/function#>\n"
+    "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e oa:exact ?x"
+    ' FILTER(pilfn:matches(?e, "{word}")) }}'
+)
+TEXT_VIRTUOSO = (
+    "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e oa:exact ?x . ?x bif:contains '\"{word}\"' }}"
+)
+
+
+@dataclass(frozen=True)
+class Samples:
+    actors: list[str]
+    claims: list[str]
+    graphs: list[str]
+    words: list[str]
+
+    @classmethod
+    def of(cls, store: ox.Store, seed: int = 7) -> Samples:
+        def column(query: str) -> list[str]:
+            rows = store.query(P + query, use_default_graph_as_union=True)
+            return sorted({r[0].value for r in rows})  # type: ignore[index, union-attr]
+
+        rng = random.Random(seed)
+        actors = column("SELECT DISTINCT ?a WHERE { ?p pil:perceiver ?a }")
+        claims = column("SELECT DISTINCT ?c WHERE { ?c pil:supports|pil:attacks ?x }")
+        graphs = column("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?c a pil:Claim } }")
+        quotes = column("SELECT ?x WHERE { ?e oa:exact ?x }")
+        counts: dict[str, int] = {}
+        for q in quotes:
+            for w in {w.lower() for w in q.split() if w.isalpha() and len(w) > 5}:
+                counts[w] = counts.get(w, 0) + 1
+        # Words in 0.1-5 % of the quotes: a search that finds something, not everything.
+        words = sorted(w for w, c in counts.items() if len(quotes) / 1000 <= c <= len(quotes) / 20)
+        if not (actors and claims and graphs and words):
+            raise ValueError("the corpus has no perceivers, claims or quotes to draw from")
+        return cls(
+            rng.sample(actors, min(40, len(actors))),
+            rng.sample(claims, min(200, len(claims))),
+            rng.sample(graphs, min(200, len(graphs))),
+            rng.sample(words, min(200, len(words))),
+        )
+
+    def fill(self, template: str, i: int) -> str:
+        actors = self.actors
+        return P + template.format(
+            actor=actors[i % len(actors)],
+            actor2=actors[(i * 7 + 1) % len(actors)],
+            claim=self.claims[i % len(self.claims)],
+            graph=self.graphs[i % len(self.graphs)],
+            word=self.words[i % len(self.words)],
+        )
+
+
+def competency_questions() -> list[Query]:
+    return [
+        Query(path.stem.split("-")[0], path.read_text(encoding="utf-8"), SELECT_JSON)
+        for path in sorted(QUERIES.glob("cq*.rq"))
+    ]
+
+
+class Mix:
+    def __init__(self, samples: Samples) -> None:
+        self.samples = samples
+
+    def warm(self) -> list[Query]:
+        """A fixed list, repeated as it is: three variants of each lookup, every question."""
+        lookups = [
+            Query(n, self.samples.fill(t, i), a)
+            for i in range(3)
+            for n, (t, a) in TEMPLATES.items()
+        ]
+        return lookups + competency_questions()
+
+    def cold(self, n: int) -> list[Query]:
+        """`n` different texts in the warm list's proportions (numbered, parameters varied)."""
+        cqs = competency_questions()
+        per_cycle = 3 * len(TEMPLATES) + len(cqs)
+        out = []
+        for i in range(n):
+            k = i % per_cycle
+            if k < 3 * len(TEMPLATES):
+                name = list(TEMPLATES)[k % len(TEMPLATES)]
+                template, accept = TEMPLATES[name]
+                out.append(Query(name, self.samples.fill(template, i), accept).numbered(i))
+            else:
+                out.append(cqs[k - 3 * len(TEMPLATES)].numbered(i))
+        return out
+
+    def text(self, kind: str, n: int) -> list[Query]:
+        template = {"filter": TEXT_FILTER, "function": TEXT_FUNCTION, "virtuoso": TEXT_VIRTUOSO}
+        return [
+            Query(f"text-{kind}", self.samples.fill(template[kind], i), SELECT_JSON).numbered(i)
+            for i in range(n)
+        ]

@@ -1,0 +1,368 @@
+"""docs/benchmarks.md and docs/benchmarks.png from bench/out/n*/results.json.
+
+Every figure in the document comes from a results file; the prose around the tables (method,
+how to reproduce, what the profile showed) is fixed text here.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from bench.servers import PEERS_BIN
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench" / "out"
+DOC = REPO / "docs" / "benchmarks.md"
+PNG = REPO / "docs" / "benchmarks.png"
+ORDER = ("oxigraph", "pillars", "virtuoso", "rdflib-endpoint")
+MIB = 1024 * 1024
+
+
+def results() -> list[dict[str, Any]]:
+    found = [json.loads(p.read_text()) for p in OUT.glob("n*/results.json")]
+    return sorted(found, key=lambda r: int(r["articles"]))
+
+
+def ratio(value: float, reference: float | None) -> str:
+    if not reference:
+        return "–"
+    return f"{value / reference:.2f}×"
+
+
+def median_of(rows: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(r[key] for r in rows))
+
+
+def grouped(res: dict[str, Any]) -> dict[tuple[str, int, str], dict[str, float]]:
+    """(mode, clients, server) -> medians over the rounds (errors summed)."""
+    out: dict[tuple[str, int, str], dict[str, float]] = {}
+    keys = {(r["mode"], r["clients"], r["server"]) for r in res["rounds"]}
+    for mode, clients, server in keys:
+        rows = [
+            r
+            for r in res["rounds"]
+            if (r["mode"], r["clients"], r["server"]) == (mode, clients, server)
+        ]
+        out[(mode, clients, server)] = {
+            "qps": median_of(rows, "qps"),
+            "p50": median_of(rows, "p50_ms"),
+            "p95": median_of(rows, "p95_ms"),
+            "p99": median_of(rows, "p99_ms"),
+            "errors": sum(r["errors"] for r in rows),
+            "requests": sum(r["requests"] for r in rows),
+            "rss": max(r["rss_bytes"] for r in rows) / MIB,
+        }
+    return out
+
+
+def servers_present(res: dict[str, Any]) -> list[str]:
+    return [s for s in ORDER if s in res["servers"]]
+
+
+def throughput_table(res: dict[str, Any], mode: str) -> list[str]:
+    g = grouped(res)
+    lines = [
+        "| clients | server | QPS | ×Oxigraph | p50 ms | p95 ms | p99 ms | p99 ×Oxigraph "
+        "| errors / requests | RSS MiB |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for clients in (1, 4, 16):
+        ref = g.get((mode, clients, "oxigraph"))
+        for s in servers_present(res):
+            m = g.get((mode, clients, s))
+            if m is None:
+                continue
+            lines.append(
+                f"| {clients} | {s} | {m['qps']:.1f} | {ratio(m['qps'], ref and ref['qps'])} "
+                f"| {m['p50']:.1f} | {m['p95']:.1f} | {m['p99']:.1f} "
+                f"| {ratio(m['p99'], ref and ref['p99'])} | {m['errors']:.0f} / "
+                f"{m['requests']:.0f} | {m['rss']:.0f} |"
+            )
+    return lines
+
+
+def servers_table(res: dict[str, Any]) -> list[str]:
+    ref = res["servers"]["oxigraph"]
+    lines = [
+        "| server | load s | ×Oxigraph | start to first answer s | RSS after the runs MiB "
+        "| ×Oxigraph |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in servers_present(res):
+        v = res["servers"][s]
+        lines.append(
+            f"| {s} | {v['load_seconds']:.1f} | {ratio(v['load_seconds'], ref['load_seconds'])} "
+            f"| {v['start_seconds']:.2f} | {v['rss_bytes'] / MIB:.0f} "
+            f"| {ratio(v['rss_bytes'], ref['rss_bytes'])} |"
+        )
+    return lines
+
+
+def agreement_table(res: dict[str, Any]) -> list[str]:
+    names = servers_present(res)
+    lines = [
+        "| query | rows/triples at Oxigraph | " + " | ".join(names) + " |",
+        "| --- | ---: | " + " | ".join("---" for _ in names) + " |",
+    ]
+    seen: dict[str, dict[str, Any]] = {}
+    for row in res["agreement"]:
+        seen.setdefault(row["query"], row)  # first text of each kind; all were checked
+    summary: dict[str, int] = {}
+    for row in res["agreement"]:
+        for s, v in row["verdict"].items():
+            summary[s] = summary.get(s, 0) + (v in ("same", "reference"))
+    for name, row in seen.items():
+        cells = [row["verdict"].get(s, "–") for s in names]
+        lines.append(f"| {name} | {row['size']} | " + " | ".join(cells) + " |")
+    total = len(res["agreement"])
+    lines.append(
+        "| **all texts checked** | | "
+        + " | ".join(f"{summary.get(s, 0)} of {total} agree" for s in names)
+        + " |"
+    )
+    return lines
+
+
+def text_table(res: dict[str, Any]) -> list[str]:
+    rows = res["text"]
+    ref = {
+        r["clients"]: r for r in rows if r["server"] == "oxigraph" and r["how"] == "FILTER CONTAINS"
+    }
+    lines = [
+        "| clients | server | how | QPS | ×Oxigraph FILTER | p50 ms | p99 ms | errors |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        base = ref.get(r["clients"])
+        lines.append(
+            f"| {r['clients']} | {r['server']} | {r['how']} | {r['qps']:.1f} "
+            f"| {ratio(r['qps'], base and base['qps'])} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
+            f"| {r['errors']} |"
+        )
+    return lines
+
+
+def text_counts(res: dict[str, Any]) -> list[str]:
+    rows = res["text_agreement"]
+    keys = [k for k in rows[0] if k != "query"] if rows else []
+    lines = ["| word | " + " | ".join(keys) + " |", "| --- |" + " ---: |" * len(keys)]
+    for r in rows:
+        lines.append(f"| {r['query']} | " + " | ".join(str(r.get(k, "–")) for k in keys) + " |")
+    return lines
+
+
+def targets(res: dict[str, Any]) -> list[str]:
+    """Each target of issue 7 with the measured figure and met / missed."""
+    g = grouped(res)
+    out = []
+
+    def line(ok: bool | None, text: str) -> None:
+        mark = "not measured" if ok is None else ("**met**" if ok else "**missed**")
+        out.append(f"- {mark}: {text}")
+
+    for c in (4, 16):
+        p, o = g.get(("cold", c, "pillars")), g.get(("cold", c, "oxigraph"))
+        if p and o:
+            line(
+                p["qps"] >= 0.9 * o["qps"],
+                f"uncached (cold) QPS at {c} clients ≥ 0.9× Oxigraph: "
+                f"{p['qps']:.1f} vs {o['qps']:.1f} = {p['qps'] / o['qps']:.2f}×",
+            )
+            line(
+                p["p99"] <= 1.5 * o["p99"],
+                f"uncached p99 at {c} clients ≤ 1.5× Oxigraph: {p['p99']:.1f} ms vs "
+                f"{o['p99']:.1f} ms = {p['p99'] / o['p99']:.2f}×",
+            )
+    for c in (1, 4, 16):
+        p, v = g.get(("warm", c, "pillars")), g.get(("warm", c, "virtuoso"))
+        if p and v:
+            line(
+                p["qps"] >= v["qps"],
+                f"warm QPS at {c} clients ≥ Virtuoso: {p['qps']:.1f} vs {v['qps']:.1f} = "
+                f"{p['qps'] / v['qps']:.2f}×",
+            )
+    text = {(r["server"], r["how"], r["clients"]): r for r in res["text"]}
+    for c in (1, 4):
+        idx = text.get(("pillars", "pilfn:matches (index)", c))
+        api = text.get(("pillars", "/search.json (index)", c))
+        filt = text.get(("oxigraph", "FILTER CONTAINS", c))
+        virt = text.get(("virtuoso", "bif:contains (index)", c))
+        for label, r in (("SPARQL pilfn:matches", idx), ("/search.json", api)):
+            if r and filt:
+                line(
+                    r["qps"] >= 10 * filt["qps"],
+                    f"word search by {label} at {c} clients ≥ 10× Oxigraph FILTER: "
+                    f"{r['qps']:.1f} vs {filt['qps']:.1f} = {r['qps'] / filt['qps']:.1f}×",
+                )
+            if r and virt:
+                line(
+                    r["qps"] >= virt["qps"],
+                    f"word search by {label} at {c} clients ≥ Virtuoso bif:contains: "
+                    f"{r['qps']:.1f} vs {virt['qps']:.1f} = {r['qps'] / virt['qps']:.2f}×",
+                )
+    pil = res["servers"].get("pillars")
+    if pil:
+        line(
+            pil["start_seconds"] < 5,
+            f"cold start on the persistent {res['articles']:,}-article store < 5 s: "
+            f"{pil['start_seconds']:.2f} s to the first answer",
+        )
+        line(
+            pil["rss_bytes"] < 1024 * MIB,
+            f"server RSS < 1 GiB with default settings: {pil['rss_bytes'] / MIB:.0f} MiB "
+            "(gunicorn master, worker and evaluator processes together)",
+        )
+    if "cold_start_bundled_seconds" in res:
+        s = res["cold_start_bundled_seconds"]
+        line(s < 2, f"cold start on the bundled corpus < 2 s: {s:.2f} s")
+    return out
+
+
+def plot(res: dict[str, Any]) -> bool:
+    python = PEERS_BIN / "python"
+    source = OUT / f"n{res['articles']}" / "results.json"
+    if not python.exists():
+        return False
+    subprocess.run(
+        [str(python), str(REPO / "bench" / "plot.py"), str(source), str(PNG)], check=True
+    )
+    return True
+
+
+def write() -> str:
+    found = results()
+    if not found:
+        return "no results in bench/out/n*/results.json: run `python -m bench run` first"
+    main = found[-1]
+    has_plot = plot(main)
+    m = main["machine"]
+    parts = [HEADER.strip(), ""]
+    parts += [
+        "## The machine",
+        "",
+        f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB RAM; {m['os']}; "
+        f"Python {m['python']}. The machine is shared: other work ran during the runs, "
+        "which is why rounds are interleaved and medians reported.",
+        "",
+        METHOD.strip(),
+        "",
+    ]
+    for res in reversed(found):
+        n = res["articles"]
+        parts += [
+            f"## {n:,} articles ({res['quads']:,} quads)",
+            "",
+            "### Targets",
+            "",
+            *targets(res),
+            "",
+            "### Load, start and memory",
+            "",
+            *servers_table(res),
+            "",
+            "### Same answers",
+            "",
+            "Each query text of the warm mix, and as many cold texts, asked once of every "
+            "server; compared with Oxigraph's answer.",
+            "",
+            *agreement_table(res),
+            "",
+            "### Cold: every query text unique (uncached)",
+            "",
+            *throughput_table(res, "cold"),
+            "",
+            "### Warm: the repeated mix",
+            "",
+            *throughput_table(res, "warm"),
+            "",
+            "### Word search over evidence quotes",
+            "",
+            *text_table(res),
+            "",
+            "Matches found per word (CONTAINS matches substrings, the indexes whole words, "
+            "so FILTER counts can be higher):",
+            "",
+            *text_counts(res),
+            "",
+        ]
+        if res is main and has_plot:
+            parts += ["![QPS by clients, cold and warm](benchmarks.png)", ""]
+    parts += [FINDINGS.strip(), ""]
+    DOC.write_text("\n".join(parts), encoding="utf-8")
+    return f"wrote {DOC.relative_to(REPO)}" + (f" and {PNG.relative_to(REPO)}" if has_plot else "")
+
+
+HEADER = """
+# Benchmarks: Pillars beside Oxigraph, Virtuoso and rdflib-endpoint
+
+Generated by `python -m bench report` from `bench/out/n*/results.json`; do not edit by hand
+(the fixed text lives in `bench/report.py`). Regenerate everything with `make bench`
+(`python -m bench all`: about 25 minutes on this machine).
+"""
+
+METHOD = """
+## Method
+
+- **Data.** `bench/synth.py` writes N synthetic articles (seed 1) that follow the ontology
+  and pass the shapes, each in its own named graph, with actors and events drawn from a
+  shared pool; the bundled shared vocabulary (threat and limit types) is added. `pillars load`
+  builds the on-disk store Pillars serves; its N-Quads dump is loaded by `oxigraph load` into
+  Oxigraph's own store, bulk-loaded into Virtuoso (`ld_dir` + `rdf_loader_run`, then the
+  free-text index for `bif:contains`), and parsed by rdflib-endpoint at start. Every default
+  graph is the union of the named graphs (Oxigraph: `--union-default-graph`; Virtuoso and
+  rdflib-endpoint do so by default).
+- **Servers, all on 127.0.0.1.** Pillars exactly as `pillars serve --store DIR` runs it
+  (gunicorn, default settings: 1 worker, 16 threads, one evaluator process per core, the
+  result cache on). Oxigraph 0.5.13 `oxigraph serve-read-only` (PyPI `oxigraph`). Virtuoso
+  Open Source 7.2 (Debian `virtuoso-opensource`) with the package's `virtuoso.ini`, its ports
+  moved to loopback, 170,000 buffers (the file's advice for this much data) and 32 HTTP
+  threads. rdflib-endpoint 0.6.3 (PyPI) under uvicorn, only for the smaller corpus: it parses
+  the dump in Python at every start.
+- **Answers first.** Before any timing, every query text of the mix is asked of every server
+  and the answers are compared (tables "Same answers").
+- **Query mix.** Eight kinds of lookup (DESCRIBE a claim, the threats one actor perceives, a
+  join of two actors' threat types, an aggregate over all articles, a CONSTRUCT of one
+  article's argument, a property path over supports/attacks, an ASK, an article's claims
+  with their quotes), three parameter sets each, plus every competency question in
+  `queries/`. JSON results for SELECT and ASK, Turtle for graphs.
+- **Cold and warm.** Cold: every request is a different query text (parameters vary and
+  each text is numbered), so no cache can answer; Pillars' result cache is on but only
+  misses. Warm: the same list of texts repeated, what a result cache is for.
+- **Load.** `wrk` (Debian) with a Lua script that cycles through the query texts: C code,
+  keep-alive connections, a closed loop per connection, so 1, 4 and 16 connections are 1, 4
+  and 16 concurrent clients and the client is not the bottleneck. Rounds are interleaved
+  (every server at one setting, then the next setting, twice over), 8 s each; tables show
+  medians of the rounds. rdflib-endpoint is not run at 16 clients (one process: it queues).
+- **Memory.** RSS of the server's whole process tree (for Pillars: gunicorn master, worker and
+  evaluator processes), read from /proc after the runs; shared pages count once per process,
+  so Pillars' figure is an upper bound.
+
+## Reproduce
+
+```sh
+apt-get install wrk virtuoso-opensource          # Debian 12; the service need not run
+python3 -m venv bench/.venv                      # the peers, apart from Pillars' own pins
+bench/.venv/bin/pip install oxigraph==0.5.13 rdflib-endpoint==0.6.3 uvicorn matplotlib
+make bench                                       # = .venv/bin/python -m bench all
+.venv/bin/python -m bench run --articles 1000 --seconds 8 --rounds 2   # one size
+.venv/bin/python -m bench report                 # this file and the plot, from bench/out/
+```
+
+Virtuoso by hand: the harness writes `bench/out/nN/virtuoso/virtuoso.ini` (the Debian file
+with its folder, `ServerPort = 127.0.0.1:PORT` in `[Parameters]` and `[HTTPServer]`, and the
+folder in `DirsAllowed`), starts `virtuoso-t +foreground +configfile virtuoso.ini` there, and
+loads with `isql-vt PORT dba dba`: `DB.DBA.RDF_OBJ_FT_RULE_ADD (null, null, 'pillars');
+ld_dir ('FOLDER', 'data.nq', 'urn:pillars:unused'); rdf_loader_run ();
+DB.DBA.VT_INC_INDEX_DB_DBA_RDF_OBJ (); checkpoint;`. Nothing listens beyond 127.0.0.1.
+"""
+
+FINDINGS = """
+## What the numbers say, and what would close the gaps
+
+See the section "Findings" in `bench/report.py` history and the notes below, written after
+the runs.
+"""

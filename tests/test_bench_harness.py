@@ -1,0 +1,133 @@
+"""Fast tests of the benchmark harness pieces (the benchmarks themselves are not run here)."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from bench import agree, load, report, servers
+from bench.mix import Mix, Samples
+from pillars.store import memory_store
+
+
+@pytest.fixture(scope="module")
+def samples() -> Samples:
+    return Samples.of(memory_store())
+
+
+def test_cold_texts_are_all_different_and_warm_repeats(samples: Samples) -> None:
+    mix = Mix(samples)
+    cold = mix.cold(500)
+    assert len({q.text for q in cold}) == 500
+    assert {q.name for q in cold} >= {"describe-claim", "ask", "construct-argument", "cq01"}
+    warm = mix.warm()
+    assert [q.text for q in warm] == [q.text for q in Mix(samples).warm()]
+
+
+def test_every_query_of_the_mix_parses_and_answers(samples: Samples) -> None:
+    store = memory_store()
+    for q in Mix(samples).warm() + Mix(samples).text("filter", 2):
+        store.query(q.text, use_default_graph_as_union=True)  # raises on a syntax error
+
+
+def test_answers_compare_numbers_by_value_and_blank_nodes_blanked() -> None:
+    a = {
+        "head": {"vars": ["n"]},
+        "results": {"bindings": [{"n": {"type": "literal", "value": "3", "datatype": XSD_INT}}]},
+    }
+    b = {
+        "head": {"vars": ["n"]},
+        "results": {
+            "bindings": [{"n": {"type": "typed-literal", "value": "3.0", "datatype": XSD_DEC}}]
+        },
+    }
+    json_type = "application/sparql-results+json"
+    assert agree.normal(json.dumps(a).encode(), json_type) == agree.normal(
+        json.dumps(b).encode(), json_type
+    )
+    b["results"]["bindings"][0]["n"]["value"] = "4"
+    assert agree.normal(json.dumps(a).encode(), json_type) != agree.normal(
+        json.dumps(b).encode(), json_type
+    )
+    g1 = b"_:x <urn:p> <urn:o> ."
+    g2 = b"_:other <urn:p> <urn:o> ."
+    assert agree.normal(g1, "text/turtle") == agree.normal(g2, "text/turtle")
+
+
+XSD_INT = "http://www.w3.org/2001/XMLSchema#int"
+XSD_DEC = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def test_request_file_is_accept_tab_path(tmp_path: Path, samples: Samples) -> None:
+    queries = Mix(samples).warm()[:3]
+    path = tmp_path / "r.txt"
+    load.write_requests(path, "http://127.0.0.1:9/sparql", queries)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 3
+    accept, target = lines[0].split("\t")
+    assert accept == queries[0].accept and target.startswith("/sparql?query=")
+    assert urllib.parse.parse_qs(target.split("?", 1)[1])["query"] == [queries[0].text]
+
+
+def test_virtuoso_config_binds_loopback_only(tmp_path: Path) -> None:
+    if not servers.VIRTUOSO_INI.is_file():
+        pytest.skip("virtuoso-opensource is not installed (apt-get install virtuoso-opensource)")
+    text = servers.virtuoso_ini(tmp_path, 12345, 12346)
+    ports = [ln.split("=", 1)[1].strip() for ln in text.splitlines() if ln.startswith("ServerPort")]
+    assert ports == ["127.0.0.1:12345", "127.0.0.1:12346"]
+    assert str(tmp_path) in text and "/var/lib/virtuoso-opensource-7/db" not in text
+
+
+def test_tree_rss_counts_this_process() -> None:
+    import os
+
+    assert servers.tree_rss(os.getpid()) > 10 * 1024 * 1024
+
+
+def test_targets_and_ratios_from_a_hand_made_result() -> None:
+    def row(server: str, mode: str, clients: int, qps: float, p99: float) -> dict[str, object]:
+        return {
+            "server": server, "mode": mode, "clients": clients, "round": 0, "qps": qps,
+            "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": p99, "requests": 100, "errors": 0,
+            "rss_bytes": 1,
+        }  # fmt: skip
+
+    res = {
+        "articles": 1000,
+        "servers": {
+            "oxigraph": {"load_seconds": 10, "start_seconds": 0.1, "rss_bytes": 100 * 2**20},
+            "pillars": {"load_seconds": 20, "start_seconds": 3.0, "rss_bytes": 2048 * 2**20},
+        },
+        "rounds": [
+            row("oxigraph", "cold", 4, 100, 10),
+            row("pillars", "cold", 4, 95, 16),
+            row("oxigraph", "cold", 16, 100, 10),
+            row("pillars", "cold", 16, 80, 12),
+        ],
+        "text": [],
+    }
+    lines = report.targets(res)
+    assert lines[0].startswith("- **met**") and "0.95×" in lines[0]
+    assert lines[1].startswith("- **missed**") and "1.60×" in lines[1]
+    assert lines[2].startswith("- **missed**") and "0.80×" in lines[2]
+    assert any(ln.startswith("- **met**: cold start") for ln in lines)
+    assert any(ln.startswith("- **missed**: server RSS") and "2048 MiB" in ln for ln in lines)
+    assert report.ratio(50, 200) == "0.25×" and report.ratio(1, None) == "–"
+
+
+def test_wrk_lua_summary_is_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Done:
+        stdout = (
+            'Running 1s test\nWRKJSON {"requests": 500, "duration_us": 2000000, '
+            '"connect": 0, "read": 1, "write": 0, "status": 2, "timeout": 0, '
+            '"p50": 1500, "p95": 3000, "p99": 9000, "mean": 1600.0}\n'
+        )
+        stderr = ""
+
+    monkeypatch.setattr(load.subprocess, "run", lambda *a, **k: Done())
+    res = load.run("http://127.0.0.1:9/sparql", tmp_path / "r", tmp_path / "s.lua", 4, 1)
+    assert (res.qps, res.p50_ms, res.p99_ms, res.errors) == (250.0, 1.5, 9.0, 3)
+    assert "function request()" in (tmp_path / "s.lua").read_text()
