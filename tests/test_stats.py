@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from pillars.cli import main
 from pillars.corpus import default_root, discover
-from pillars.stats import collect, split_body
+from pillars.stats import collect, render_markdown, split_body
 
 TEXT = (
     "words of a cut sentence. It shapes the order.10 They agree.\n"
@@ -133,3 +133,11 @@ def test_bundled_article_leaves_out_exactly_its_headings_and_footer() -> None:
         "The International Spectator",
         "Italian Journal of International Affairs 2019",
     ]
+
+
+def test_committed_coverage_page_is_current() -> None:
+    page = default_root() / "docs" / "coverage.md"
+    current = render_markdown(collect(discover(default_root())))
+    assert page.read_text(encoding="utf-8") == current, (
+        "docs/coverage.md is out of date: run `pillars stats --write docs/coverage.md`"
+    )
