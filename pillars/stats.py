@@ -205,15 +205,17 @@ def _covered_positions(spans: list[tuple[int, int]]) -> set[int]:
     return positions
 
 
+class UnknownArticle(ValueError):
+    """An article slug that names no folder of the corpus."""
+
+
 def collect(corpus: Corpus, slug: str | None = None) -> list[ArticleStats]:
     sources = corpus.articles
     if slug is not None:
         sources = [s for s in sources if s.slug == slug]
         if not sources:
             known = ", ".join(s.slug or "" for s in corpus.articles)
-            raise click.BadParameter(
-                f"no article folder {slug!r}; known: {known}", param_hint="--article"
-            )
+            raise UnknownArticle(f"no article folder {slug!r}; known: {known}")
     store = memory_store(corpus)
     return [article_stats(store, source) for source in sources]
 
@@ -288,6 +290,8 @@ def stats(slug: str | None, fmt: str, write_to: Path | None, root: Path | None) 
         results = collect(discover(root), slug)
     except CorpusError as err:
         raise click.ClickException(str(err)) from err
+    except UnknownArticle as err:
+        raise click.BadParameter(str(err), param_hint="--article") from err
     if fmt == "json":
         click.echo(json.dumps({"articles": [s.as_dict() for s in results]}, indent=2))
     else:
