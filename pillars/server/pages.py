@@ -84,6 +84,12 @@ def iri_href(iri: str) -> str:
     return href(iri)
 
 
+@bp.app_template_global()
+def has_endpoint(name: str) -> bool:
+    """Whether another area (search, validation) is registered, so the menu can link it."""
+    return name in current_app.view_functions
+
+
 @bp.after_request
 def caching(response: Response) -> Response:
     """ETag from the body and a Cache-Control on everything this blueprint answers."""
