@@ -81,3 +81,13 @@ def test_live_competency_questions_are_one_click_examples(live_server: str) -> N
     assert page.status_code == 200
     assert len(re.findall(r"<tr><td>", page.text)) > 0
     assert f'href="{ART}/pillar-misrecognition"' in page.text
+
+
+def test_serve_root_brings_its_own_competency_questions() -> None:
+    from conftest import start_server
+    from pages_fixture import ROOT
+
+    with start_server("--root", str(ROOT), "--evaluators", "1") as server:
+        html = requests.get(server.url + "/query", timeout=TIMEOUT).text
+    assert 'href="/query?example=cq01-pillars"' in html  # the fixture's, not the bundled ones
+    assert "cq01-pillars-and-components" not in html

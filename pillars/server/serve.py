@@ -23,6 +23,8 @@ GET_URL_LIMIT = 8190  # gunicorn's largest request line; longer GET queries must
 
 
 class PillarsServer(BaseApplication):  # type: ignore[misc]
+    queries_dir: Path | None = None  # the served corpus's queries/, for the query page
+
     def __init__(self, settings: Settings, source: StoreSource, host: str, port: int) -> None:
         self.settings = settings
         self.source = source
@@ -55,6 +57,8 @@ class PillarsServer(BaseApplication):  # type: ignore[misc]
         from pillars.server.app import create_app
 
         app = create_app(self.settings, source=self.source)
+        if self.queries_dir is not None:
+            app.config["PILLARS_QUERIES_DIR"] = str(self.queries_dir)
         app.extensions["pillars.pool"].start()  # evaluators ready before the first request
         return app
 
@@ -116,5 +120,8 @@ def serve(host: str, port: int, store_dir: Path | None, root: Path | None, **val
     settings = settings_from_options(values)
     source = open_source(store_dir, root)
     click.echo(f"Pillars: serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    PillarsServer(settings, source, host, port).run()
+    server = PillarsServer(settings, source, host, port)
+    if root is not None:
+        server.queries_dir = root / "queries"
+    server.run()
     sys.exit(0)
