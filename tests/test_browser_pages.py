@@ -132,3 +132,11 @@ def test_phone_width_has_no_sideways_scroll(browser: Any, base: str) -> None:
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px wide"
     finally:
         context.close()
+
+
+def test_a_type_link_lands_on_its_term_in_the_ontology_docs(page: Any, base: str) -> None:
+    page.goto(base + "/id/actor/alphaland.html")
+    page.locator(".types").get_by_role("link", name="state", exact=True).click()
+    page.wait_for_url(base + "/ontology#State")
+    top = page.evaluate("document.getElementById('State').getBoundingClientRect().top")
+    assert -5 <= top < 100, f"the State entry is {top}px from the top of the window"
