@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +73,12 @@ class SubjectIndex:
 
     def subjects(self) -> Iterator[str]:
         return iter(self._table())
+
+    def with_subjects(self, subjects: Iterable[str], where: str) -> SubjectIndex:
+        """A copy that also knows `subjects`, defined at `where` (no file, no line)."""
+        table = dict(self._table())
+        table.update((s, (where, None)) for s in subjects if s not in table)
+        return SubjectIndex(self.files, table)
 
     def __contains__(self, iri: object) -> bool:
         return iri in self._table()

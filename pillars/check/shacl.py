@@ -33,6 +33,7 @@ SHARED_SHAPES_FILE = "actors.ttl"  # shapes that only concern instances/shared/
 _DEFAULT = ox.DefaultGraph()
 _ARTICLE_TEXT = ox.NamedNode(PIL + "ArticleText")
 _IS_STRING = ox.NamedNode(NIF + "isString")
+_IN_TEXT = ox.NamedNode(PIL + "inText")
 _TYPE = ox.NamedNode(str(RDF.type))
 _CLASS_COMPONENT = SH.ClassConstraintComponent
 _UNDEFINED_RULE = "pilsh:DefinedReference"
@@ -88,12 +89,46 @@ def load_context(
         shared=shared,
         shared_index=SubjectIndex.build(shared_files),
     )
+    _name_rules(context)
+    return context
+
+
+def _name_rules(context: Context) -> None:
+    shapes = context.shapes
     for parent, prop in shapes.subject_objects(SH.property):
         prop_path = shapes.value(prop, SH.path)
         context.rule_names[str(prop)] = f"{short(str(parent))} property {short(str(prop_path))}"
     context.article_shapes = sorted(
-        (s for s in shapes.subjects(RDF.type, SH.NodeShape) if s not in shared_shapes), key=str
+        (s for s in shapes.subjects(RDF.type, SH.NodeShape) if s not in context.shared_shapes),
+        key=str,
     )
+
+
+def context_from_store(store: ox.Store, ontology: str, shapes: str, shared: str) -> Context:
+    """The context of a server: ontology, shapes and shared vocabulary as the store holds
+    them (read only), so a posted draft is checked against exactly what is served."""
+
+    def quads(graph: str) -> list[ox.Quad]:
+        return _to_default(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    shapes_graph = rdflib.Graph(store="SimpleMemory")
+    shapes_graph.parse(data=ox.serialize(quads(shapes), format=ox.RdfFormat.N_TRIPLES), format="nt")
+    if not any(True for _ in shapes_graph.subjects(RDF.type, SH.NodeShape)):
+        raise SetupError(f"the store holds no shapes in <{shapes}>")
+    shared_quads = quads(shared)
+    where: dict[str, tuple[str, int | None]] = {
+        q.subject.value: ("shared vocabulary", None)
+        for q in shared_quads
+        if isinstance(q.subject, ox.NamedNode)
+    }
+    context = Context(
+        shapes=shapes_graph,
+        shared_shapes=frozenset(),
+        ontology=quads(ontology),
+        shared=shared_quads,
+        shared_index=SubjectIndex((), where),
+    )
+    _name_rules(context)
     return context
 
 
@@ -161,8 +196,12 @@ def _read_text(source: GraphSource) -> str | Finding | None:
 
 def _text_quads(quads: list[ox.Quad], source: GraphSource, text: str) -> list[ox.Quad]:
     # The loader keys the text by the folder's slug; a draft elsewhere on disk may sit in a
-    # folder of another name, so the text also goes to every pil:ArticleText it declares.
+    # folder of another name, so the text also goes to every pil:ArticleText it declares or
+    # quotes.
     subjects = {q.subject for q in quads if q.predicate == _TYPE and q.object == _ARTICLE_TEXT}
+    subjects |= {
+        q.object for q in quads if q.predicate == _IN_TEXT and isinstance(q.object, ox.NamedNode)
+    }
     if source.slug is not None:
         subjects.add(ox.NamedNode(article_text_iri(source.slug)))
     literal = ox.Literal(text)

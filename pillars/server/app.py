@@ -50,11 +50,12 @@ def create_app(
 
 def register_blueprints(app: Flask) -> None:
     """The one place blueprints are registered: one line per area."""
-    from pillars.server import pages, search, sparql
+    from pillars.server import pages, search, sparql, validate
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)  # Linked Data pages, ontology docs, query UI, dumps
     app.register_blueprint(search.bp)  # full-text search page and JSON API
+    app.register_blueprint(validate.bp)  # POST /validate: check a draft, store unchanged
 
 
 def _plain_http_error(err: HTTPException) -> Response:

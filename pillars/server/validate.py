@@ -1,0 +1,209 @@
+"""POST /validate: check a draft article graph against the served ontology, shapes and shared
+vocabulary, without storing anything.
+
+In: Turtle, JSON-LD or N-Triples (by Content-Type), at most `max_request_bytes` (Flask answers
+413 before this view runs). Out: the report as JSON, Turtle (SHACL's own report) or HTML, by
+Accept. Validation runs in a child process that is killed at the time limit (the
+`query_timeout` setting; `?timeout=` may lower it), so a pathological draft cannot hold a
+server thread. The store is only read: the ontology, shapes and shared graphs, and the text
+of an article the draft quotes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import multiprocessing
+import tempfile
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
+from pillars.check import Finding
+from pillars.check.locate import short
+from pillars.check.report import Report, as_json
+from pillars.check.shacl import Context, SetupError, context_from_store, validate_source
+from pillars.corpus import GraphSource
+from pillars.namespaces import NIF, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH, SHARED_GRAPH
+from pillars.server.sparql import ProtocolError, client_timeout
+from pillars.settings import Settings
+
+bp = Blueprint("validate", __name__)
+
+INPUT_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+}
+OUTPUT_TYPES = ("application/json", "text/turtle", "text/html")
+DRAFT_BASE = "https://w3id.org/pillars/draft/"  # resolves relative IRIs of a posted draft
+_CONTEXT_KEY = "pillars.validate.context"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    findings: list[Finding]
+    report_turtle: str
+
+
+@bp.errorhandler(ProtocolError)
+def _protocol_error(err: ProtocolError) -> Response:
+    resp = Response(f"{err}\n", err.status, content_type="text/plain; charset=utf-8")
+    resp.headers.update(err.headers)
+    return resp
+
+
+@bp.post("/validate")
+def validate() -> Response:
+    settings: Settings = current_app.extensions["pillars.settings"]
+    timeout = client_timeout(request.args.get("timeout"), settings.query_timeout)
+    media = (request.mimetype or "").lower()
+    if media not in INPUT_FORMATS:
+        accepted = ", ".join(INPUT_FORMATS)
+        raise ProtocolError(415, f"Content-Type {media or '(none)'} not supported; send {accepted}")
+    out = request.accept_mimetypes.best_match(OUTPUT_TYPES, default="application/json")
+    if out is None:
+        raise ProtocolError(406, f"cannot answer in any type the Accept header allows; offer: "
+                                 f"{', '.join(OUTPUT_TYPES)}")  # fmt: skip
+    triples = _parse(request.get_data(), INPUT_FORMATS[media])
+    outcome = _run_with_limit(triples, _context(), timeout)
+    report = Report(outcome.findings, ["syntax", "shacl"], articles=1)
+    if out == "text/turtle":
+        body, ctype = outcome.report_turtle, "text/turtle; charset=utf-8"
+    elif out == "text/html":
+        body, ctype = as_html(report), "text/html; charset=utf-8"
+    else:
+        body, ctype = as_json(report), "application/json"
+    resp = Response(body, 200, content_type=ctype)
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def _parse(data: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
+    try:
+        return list(ox.parse(data, format=fmt, base_iri=DRAFT_BASE))
+    except SyntaxError as err:
+        where = f"line {err.lineno}" + (f", column {err.offset}" if err.offset else "")
+        why = str(err.msg).split(": ", 1)[-1]
+        raise ProtocolError(400, f"syntax error at {where}: {why}") from None
+    except ValueError as err:  # e.g. bytes that are not UTF-8
+        raise ProtocolError(400, f"cannot read the body: {err}") from None
+
+
+def _context() -> Context:
+    """Built once per app from the store (read only)."""
+    context = current_app.extensions.get(_CONTEXT_KEY)
+    if context is None:
+        store: ox.Store = current_app.extensions["pillars.store"]
+        try:
+            context = context_from_store(store, ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH)
+        except SetupError as err:
+            raise ProtocolError(503, f"validation is not available: {err}") from None
+        current_app.extensions[_CONTEXT_KEY] = context
+    return context  # type: ignore[no-any-return]
+
+
+def _texts(triples: list[ox.Triple]) -> tuple[dict[str, str], list[ox.Triple]]:
+    """The served text of every article text the draft quotes (pil:inText), and what the
+    store says of that text resource (its type, its article), which a draft need not repeat."""
+    store: ox.Store = current_app.extensions["pillars.store"]
+    wanted = {t.object for t in triples if t.predicate.value == PIL + "inText"}
+    texts: dict[str, str] = {}
+    about: list[ox.Triple] = []
+    for node in wanted:
+        if not isinstance(node, ox.NamedNode):
+            continue
+        for quad in store.quads_for_pattern(node, None, None):
+            if quad.predicate.value == NIF + "isString" and isinstance(quad.object, ox.Literal):
+                texts[node.value] = quad.object.value
+            else:
+                about.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    return texts, about
+
+
+def _run_with_limit(triples: list[ox.Triple], context: Context, timeout: float) -> Outcome:
+    texts, about = _texts(triples)
+    # What the store says of the quoted text joins the shared context: it is needed to check
+    # the draft, but it is not the draft's to answer for.
+    context = replace(
+        context,
+        shared=[*context.shared, *(ox.Quad(t.subject, t.predicate, t.object) for t in about)],
+        shared_index=context.shared_index.with_subjects(
+            (t.subject.value for t in about if isinstance(t.subject, ox.NamedNode)), "store"
+        ),
+    )
+    receive, send = multiprocessing.Pipe(duplex=False)
+    # fork: the child starts with the context (shapes, ontology) already in memory.
+    child = multiprocessing.get_context("fork").Process(
+        target=_child, args=(send, triples, texts, context), daemon=True
+    )
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise ProtocolError(
+                504, f"validation stopped: it ran longer than the time limit of {timeout:g} s"
+            )
+        result = receive.recv()
+    except EOFError:
+        raise ProtocolError(500, "validation failed unexpectedly") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(1)
+        receive.close()
+    if isinstance(result, str):
+        current_app.logger.error("validation failed: %s", result)
+        raise ProtocolError(500, "validation failed unexpectedly")
+    return Outcome(*result)
+
+
+def _child(send: Connection, triples: list[ox.Triple], texts: dict[str, str], ctx: Context) -> None:
+    try:
+        with tempfile.TemporaryDirectory(prefix="pillars-validate-") as tmp:
+            source = _draft_source(Path(tmp), triples, texts)
+            result = validate_source(source, ctx, want_report=True)
+            findings = [_without_file(f) for f in result.findings]
+            send.send((findings, result.report_turtle or ""))
+    except Exception as err:  # reported to the parent, which logs it and answers 500
+        send.send(f"{type(err).__name__}: {err}")
+    finally:
+        send.close()
+
+
+def _draft_source(folder: Path, triples: list[ox.Triple], texts: dict[str, str]) -> GraphSource:
+    draft = folder / "draft.nt"
+    draft.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+    text_file = None
+    if len(texts) == 1:  # a draft quotes one article's text
+        text_file = folder / "text.txt"
+        text_file.write_text(next(iter(texts.values())), encoding="utf-8")
+    return GraphSource("urn:x-pillars:draft", (draft,), text_file, None)
+
+
+def _without_file(finding: Finding) -> Finding:
+    # The temporary file means nothing to the client, and lines of the N-Triples copy are
+    # not the lines it sent: the resource names the place instead.
+    return Finding(finding.check, finding.severity, finding.message, resource=finding.resource,
+                   rule=finding.rule)  # fmt: skip
+
+
+def as_html(report: Report) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(f.severity)}</td><td>{html.escape(short(f.resource or ''))}</td>"
+        f"<td>{html.escape(f.rule or f.check)}</td><td>{html.escape(f.message)}</td></tr>"
+        for f in report.findings
+    )
+    counts = report.counts()
+    verdict = "Conforms" if report.conforms else "Does not conform"
+    summary = json.dumps(counts)
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Validation report</title>"
+        f"<h1>{verdict}</h1><p>{html.escape(summary)}</p>"
+        "<table><thead><tr><th>Severity<th>Resource<th>Rule<th>Message</thead>"
+        f"<tbody>{rows}</tbody></table></html>"
+    )
