@@ -252,3 +252,18 @@ def test_concurrency_cap_answers_503_with_retry_after() -> None:
             assert r.headers["Retry-After"] == "1"
             assert "max_concurrent_queries=1" in r.text
         assert requests.get(url, params={"query": "ASK {}"}, timeout=30).status_code == 200
+
+
+def test_a_client_that_gives_up_leaves_no_work_behind() -> None:
+    with start_server("--query-timeout", "20", "--evaluators", "2") as server:
+        url = server.url + "/sparql"
+        before = evaluator_pids(server.proc.pid)
+        with pytest.raises(requests.ReadTimeout):
+            requests.get(url, params={"query": EXPENSIVE}, timeout=1)
+        # Well before the 20 s time limit, the evaluator running the abandoned query is gone.
+        deadline = time.monotonic() + 5
+        while not (before - evaluator_pids(server.proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        killed = before - evaluator_pids(server.proc.pid)
+        assert len(killed) == 1 and not any(alive(pid) for pid in killed)
+        assert requests.get(url, params={"query": "ASK {}"}, timeout=30).status_code == 200

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 
 from pillars.server.evaluator import Answer, Job
 from pillars.store import StoreSource
@@ -31,6 +31,10 @@ class Busy(Exception):
 
 class TimedOut(Exception):
     """The time limit passed; the evaluator was killed (504)."""
+
+
+class ClientGone(Exception):
+    """The client closed its connection before the answer; its query was stopped."""
 
 
 class EvaluatorFailed(Exception):
@@ -83,8 +87,12 @@ class EvaluatorPool:
                 self._idle.put(ev)
             self._started = True
 
-    def run(self, job: Job, timeout: float) -> Answer:
-        """Evaluate `job` within `timeout` seconds (waiting for a free evaluator included)."""
+    def run(self, job: Job, timeout: float, client: socket.socket | None = None) -> Answer:
+        """Evaluate `job` within `timeout` seconds (waiting for a free evaluator included).
+
+        `client` is the requester's socket, if known: when it closes before the answer is
+        ready the query is stopped, so clients that gave up leave no work behind.
+        """
         self.start()
         if not self._slots.acquire(blocking=False):
             raise Busy()
@@ -96,12 +104,22 @@ class EvaluatorPool:
                 raise TimedOut() from None
             healthy = False
             try:
+                if client is not None and _closed(client):
+                    healthy = True  # the evaluator never saw the job
+                    raise ClientGone()
                 ev.conn.send(job)
-                if not ev.conn.poll(max(0.0, deadline - time.monotonic())):
-                    raise TimedOut()
-                answer: Answer = ev.conn.recv()
-                healthy = True
-                return answer
+                while True:
+                    remaining = deadline - time.monotonic()
+                    ready = wait([ev.conn, client] if client else [ev.conn], max(0.0, remaining))
+                    if ev.conn in ready:
+                        answer: Answer = ev.conn.recv()
+                        healthy = True
+                        return answer
+                    if not ready:
+                        raise TimedOut()
+                    if client is not None and _closed(client):
+                        raise ClientGone()
+                    client = None  # readable with data (a pipelined request): stop watching
             except (EOFError, OSError) as err:
                 raise EvaluatorFailed() from err
             finally:
@@ -136,3 +154,13 @@ class EvaluatorPool:
                 self._idle.get_nowait().kill()
             except queue.Empty:
                 return
+
+
+def _closed(sock: socket.socket) -> bool:
+    """True if the peer closed the connection (a zero-byte peek), without consuming data."""
+    try:
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True

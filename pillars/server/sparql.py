@@ -31,7 +31,7 @@ from pillars.server.negotiation import (
     negotiate,
     parse_accept,
 )
-from pillars.server.pool import Busy, EvaluatorFailed, EvaluatorPool, TimedOut
+from pillars.server.pool import Busy, ClientGone, EvaluatorFailed, EvaluatorPool, TimedOut
 from pillars.server.scan import scan
 from pillars.settings import SETTINGS, Settings
 
@@ -200,7 +200,8 @@ def with_validators(resp: Response, etag: str) -> Response:
 def evaluate(job: Job, timeout: float) -> Answer:
     conf = settings()
     try:
-        return pool().run(job, timeout)
+        # gunicorn exposes the client's socket, so a query whose client has gone is stopped.
+        return pool().run(job, timeout, request.environ.get("gunicorn.socket"))
     except Busy:
         raise ProtocolError(
             503,
@@ -212,6 +213,8 @@ def evaluate(job: Job, timeout: float) -> Answer:
         raise ProtocolError(
             504, f"query stopped: it ran longer than the time limit of {timeout:g} s"
         ) from None
+    except ClientGone:
+        raise ProtocolError(499, "client closed the connection; the query was stopped") from None
     except EvaluatorFailed:
         raise ProtocolError(
             503, "the query evaluator failed on this query and was restarted", {"Retry-After": "1"}
