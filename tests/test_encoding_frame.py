@@ -307,9 +307,8 @@ def test_every_shared_actor_place_and_event_is_anchored_somewhere(store: ox.Stor
         "pil:Elite pil:SchoolOfThought pil:Place pil:Event } "
         "FILTER NOT EXISTS { ?x pil:hasEvidence ?ev } }",
     )
-    # The author is known from the landing page, not the text; Shamkhani is only a cited
-    # author ("Shamkahni 2017") and the contract names his IRI.
-    assert sorted({local(r["x"]) for r in rows}) == ["abdolrasool-divsallar", "ali-shamkhani"]
+    # The author is known from the landing page, not the text.
+    assert sorted({local(r["x"]) for r in rows}) == ["abdolrasool-divsallar"]
 
 
 def test_every_sentence_of_the_introduction_and_conclusion_is_anchored(
