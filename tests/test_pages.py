@@ -461,3 +461,13 @@ def test_a_cited_work_lists_what_it_is_cited_for(client: FlaskClient) -> None:
     section = html.split('id="cites-h"', 1)[1].split("</section>", 1)[0]
     assert "Cited, p.&nbsp;12, for " in section
     assert 'href="/id/fixture-article/threat-regime-change"' in section
+
+
+def test_only_web_iris_become_links() -> None:
+    from pillars.server.pages_describe import value_of
+
+    store = ox.Store()
+    web = value_of(store, ox.NamedNode("https://example.org/a"), lambda iri: iri)
+    script = value_of(store, ox.NamedNode("javascript:alert(1)"), lambda iri: iri)
+    assert web.href == "https://example.org/a"
+    assert script.href is None

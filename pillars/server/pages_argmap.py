@@ -7,6 +7,7 @@ so the picture reads like the text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -88,7 +89,8 @@ class ArgumentMap:
 def _rows(store: ox.Store, body: str, slug: str) -> list[dict[str, ox.NamedNode]]:
     # The graph IRI goes in as its N-Triples form, which NamedNode has already validated.
     graph = str(ox.NamedNode(article_graph(slug)))
-    query = f"{_PREFIXES}SELECT * WHERE {{ {body.replace('?g', graph)} }}"
+    bound = re.sub(r"\?g\b", lambda _: graph, body)  # ?g only, not ?group
+    query = f"{_PREFIXES}SELECT * WHERE {{ {bound} }}"
     result = store.query(query, use_default_graph_as_union=True)
     rows = []
     for solution in result:  # type: ignore[union-attr]

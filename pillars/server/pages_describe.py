@@ -165,9 +165,11 @@ def value_of(store: ox.Store, term: Term, href: Href) -> Value:
     if isinstance(term, ox.Triple):
         return Value(text=str(term))  # RDF-star quoted triple: shown as written
     label = label_of(store, term)
+    # Only web IRIs become links: an IRI such as javascript:... or urn:... is shown as text.
+    linkable = term.value.startswith(("http://", "https://"))
     return Value(
         text=label or local_name(term.value),
-        href=href(term.value),
+        href=href(term.value) if linkable else None,
         iri=term.value,
         curie=compact(term.value),
     )

@@ -70,6 +70,7 @@ def display_prefixes() -> dict[str, str]:
         "threat-type": ID + "threat-type/",
         "limit-type": ID + "limit-type/",
         "graph": GRAPH,
+        "wd": "http://www.wikidata.org/entity/",
     }
     return {**PREFIXES, **extra}
 
