@@ -471,3 +471,14 @@ def test_only_web_iris_become_links() -> None:
     script = value_of(store, ox.NamedNode("javascript:alert(1)"), lambda iri: iri)
     assert web.href == "https://example.org/a"
     assert script.href is None
+
+
+def test_a_run_query_has_a_link_that_runs_it_again(client: FlaskClient) -> None:
+    query = "ASK { ?s a <https://w3id.org/pillars/ontology#Thesis> }"
+    html = client.post("/query", data={"query": query}).get_data(as_text=True)
+    link = re.search(r'href="([^"]+)" id="permalink"', html)
+    assert link is not None
+    again = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "Answer: <strong>yes</strong>" in again
+    example = client.get("/query?example=cq01-pillars").get_data(as_text=True)
+    assert 'href="/query?example=cq01-pillars" id="permalink"' in example

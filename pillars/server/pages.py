@@ -508,8 +508,22 @@ def query_page() -> Response:
         cells=_cells(outcome, TABLE_ROWS) if outcome else [],
         error=error,
         ran=text is not None,
+        permalink=_permalink(text, chosen),
     )
     return Response(html, status, mimetype="text/html")
+
+
+PERMALINK_CHARS = 8_000  # gunicorn refuses request lines over 8,190 bytes
+
+
+def _permalink(text: str | None, chosen: pages_query.Example | None) -> str | None:
+    """A GET link that reruns this query, when it fits in a URL."""
+    if text is None:
+        return None
+    if chosen is not None and text == chosen.query:
+        return url_for("pages.query_page", example=chosen.name)
+    link = url_for("pages.query_page", query=text)
+    return link if len(link) <= PERMALINK_CHARS else None
 
 
 TABLE_ROWS = 1_000  # rows rendered in the page; a browser table of 10,000 rows is no use
