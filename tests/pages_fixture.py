@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
@@ -20,6 +21,7 @@ from pillars.store import memory_store
 
 ROOT = Path(__file__).parent / "fixtures" / "pages"
 SLUG = "fixture-article"
+HTTP_TIMEOUT = 60  # seconds per request; pages answer in milliseconds
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -54,6 +56,30 @@ def serve(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@contextmanager
+def fixture_server() -> Iterator[str]:
+    """The fixture corpus app over real HTTP; its evaluators are stopped afterwards."""
+    app = make_app()
+    try:
+        with serve(app) as url:
+            yield url
+    finally:
+        close(app)
+
+
+def check_status(base: str, path: str, accept: str, status: int, expect: str) -> None:
+    """GET without following redirects: a 303's Location, or else the media type, as expected."""
+    r = requests.get(
+        base + path, headers={"Accept": accept}, allow_redirects=False, timeout=HTTP_TIMEOUT
+    )
+    assert r.status_code == status, r.text[:300]
+    if status == 303:
+        assert r.headers["Location"] == expect
+        assert "Accept" in r.headers["Vary"]
+    else:
+        assert r.headers["Content-Type"].split(";")[0] == expect
 
 
 def chromium_or_skip() -> str:

@@ -9,19 +9,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pages_fixture import CHROMIUM_ARGS, chromium_or_skip, close, make_app, serve
+from pages_fixture import CHROMIUM_ARGS, chromium_or_skip, fixture_server
 
 TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    app = make_app()
-    try:
-        with serve(app) as url:
-            yield url
-    finally:
-        close(app)
+    with fixture_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

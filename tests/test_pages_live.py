@@ -12,6 +12,7 @@ import re
 import pytest
 import rdflib
 import requests
+from pages_fixture import check_status
 
 TIMEOUT = 60
 ART = "/id/iranian-russian-security-convergence"
@@ -44,14 +45,7 @@ LIVE_CASES = [
 def test_live_status_and_type(
     live_server: str, path: str, accept: str, status: int, expect: str
 ) -> None:
-    r = requests.get(
-        live_server + path, headers={"Accept": accept}, allow_redirects=False, timeout=TIMEOUT
-    )
-    assert r.status_code == status, r.text[:300]
-    if status == 303:
-        assert r.headers["Location"] == expect
-    else:
-        assert r.headers["Content-Type"].split(";")[0] == expect
+    check_status(live_server, path, accept, status, expect)
 
 
 def test_live_iran_turtle_has_its_label(live_server: str) -> None:
