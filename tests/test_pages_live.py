@@ -85,3 +85,40 @@ def test_serve_root_brings_its_own_competency_questions() -> None:
         html = requests.get(server.url + "/query", timeout=TIMEOUT).text
     assert 'href="/query?example=cq01-pillars"' in html  # the fixture's, not the bundled ones
     assert "cq01-pillars-and-components" not in html
+
+
+EVERY_KIND = """
+SELECT ?class (SAMPLE(?thing) AS ?example) WHERE {
+  ?thing a ?class .
+  FILTER(STRSTARTS(STR(?class), "https://w3id.org/pillars/ontology#"))
+  FILTER(STRSTARTS(STR(?thing), "https://w3id.org/pillars/id/"))
+} GROUP BY ?class ORDER BY ?class
+"""
+
+
+def test_every_kind_of_thing_dereferences(live_server: str) -> None:
+    """One instance of each ontology class the corpus uses: 303, Turtle with its type, a page."""
+    answer = requests.get(
+        live_server + "/sparql",
+        params={"query": EVERY_KIND},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=TIMEOUT,
+    ).json()
+    rows = answer["results"]["bindings"]
+    assert len(rows) >= 20  # the encoding uses most of the ontology's classes
+    for row in rows:
+        thing, cls = row["example"]["value"], row["class"]["value"]
+        path = thing[len("https://w3id.org/pillars") :]
+        see_other = requests.get(
+            live_server + path,
+            headers={"Accept": "text/turtle"},
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        )
+        assert see_other.status_code == 303, path
+        doc = requests.get(live_server + see_other.headers["Location"], timeout=TIMEOUT)
+        graph = rdflib.Graph().parse(data=doc.text, format="turtle")
+        assert (rdflib.URIRef(thing), rdflib.RDF.type, rdflib.URIRef(cls)) in graph, path
+        page = requests.get(live_server + path + ".html", timeout=TIMEOUT)
+        assert page.status_code == 200, path
+        assert page.text.count("<h1>") == 1, path
