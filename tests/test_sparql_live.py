@@ -188,7 +188,7 @@ def alive(pid: int) -> bool:
 
 
 def test_time_limit_stops_the_query_and_others_are_answered() -> None:
-    with start_server("--query-timeout", "2", "--evaluators", "2") as server:
+    with start_server("--query-timeout", "2", "--evaluators", "2", "--workers", "1") as server:
         url = server.url + "/sparql"
         before = evaluator_pids(server.proc.pid)
         assert len(before) == 2
@@ -232,7 +232,9 @@ def test_time_limit_stops_the_query_and_others_are_answered() -> None:
 
 
 def test_concurrency_cap_answers_503_with_retry_after() -> None:
-    with start_server("--query-timeout", "2", "--max-concurrent-queries", "1") as server:
+    with start_server(
+        "--query-timeout", "2", "--max-concurrent-queries", "1", "--workers", "1"
+    ) as server:
         url = server.url + "/sparql"
         thread = threading.Thread(
             target=lambda: requests.get(url, params={"query": EXPENSIVE}, timeout=30)
@@ -255,7 +257,7 @@ def test_concurrency_cap_answers_503_with_retry_after() -> None:
 
 
 def test_a_client_that_gives_up_leaves_no_work_behind() -> None:
-    with start_server("--query-timeout", "20", "--evaluators", "2") as server:
+    with start_server("--query-timeout", "20", "--evaluators", "2", "--workers", "1") as server:
         url = server.url + "/sparql"
         before = evaluator_pids(server.proc.pid)
         with pytest.raises(requests.ReadTimeout):
