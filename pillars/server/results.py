@@ -44,14 +44,28 @@ def _json_term(term: Any) -> dict[str, Any]:
 
 
 def write_json(variables: list[str], rows: list[Row], truncated: bool) -> bytes:
-    bindings = [
-        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-        for row in rows
-    ]
-    doc: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    if truncated:
-        doc["truncated"] = True  # not in the standard: clients that know it can warn
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # Written piecewise: each distinct term is encoded once (IRIs repeat a lot in results),
+    # which makes this several times faster than building and dumping one big document.
+    dumps = json.dumps
+    keys = [dumps(v, ensure_ascii=False) + ":" for v in variables]
+    encoded: dict[Any, str] = {}
+    bindings = []
+    for row in rows:
+        parts = []
+        for key, term in zip(keys, row, strict=True):
+            if term is None:
+                continue
+            text = encoded.get(term)
+            if text is None:
+                text = encoded[term] = dumps(
+                    _json_term(term), ensure_ascii=False, separators=(",", ":")
+                )
+            parts.append(key + text)
+        bindings.append("{" + ",".join(parts) + "}")
+    flag = ',"truncated":true' if truncated else ""  # not in the standard; clients may warn
+    head = dumps({"vars": variables}, ensure_ascii=False, separators=(",", ":"))
+    doc = f'{{"head":{head},"results":{{"bindings":[{",".join(bindings)}]}}{flag}}}'
+    return doc.encode("utf-8")
 
 
 def _xml_term(term: Any) -> str:

@@ -65,6 +65,10 @@ def tokens(query: str) -> list[tuple[str, str]]:
 
 def scan(query: str) -> Scan:
     result = Scan()
+    folded = query.casefold()
+    if "service" not in folded and "from" not in folded:
+        return result  # most queries: nothing to look for, no need to lex
+
     prefixes: dict[str, str] = {}
     base: str | None = None
     toks = tokens(query)
