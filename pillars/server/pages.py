@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from markupsafe import Markup
 
 from pillars.corpus import default_root
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
-from pillars.server import pages_argmap, pages_ontology, pages_query
+from pillars.server import pages_argmap, pages_ontology, pages_query, pages_text
 from pillars.server.pages_describe import (
     Value,
     describe,
@@ -61,11 +62,22 @@ def store() -> ox.Store:
     return current_app.extensions["pillars.store"]  # type: ignore[no-any-return]
 
 
+def linker() -> Callable[[str], str]:
+    """The page of an IRI: our own IRIs at the same path under this server, others as they are.
+
+    The request's root is read once: a page links hundreds of IRIs, and each read of
+    `request` through its context-local proxy costs more than building the link.
+    """
+    root = request.script_root
+
+    def link(iri: str) -> str:
+        return f"{root}/{iri[len(BASE) :]}" if iri.startswith(BASE) else iri
+
+    return link
+
+
 def href(iri: str) -> str:
-    """The page of an IRI: our own IRIs at the same path under this server, others as they are."""
-    if iri.startswith(BASE):
-        return f"{request.script_root}/{iri[len(BASE) :]}"
-    return iri
+    return linker()(iri)
 
 
 @lru_cache(maxsize=64)
@@ -155,22 +167,28 @@ def resource(path: str) -> Response:
 
 
 def _resource_document(iri: str, stem: str, fmt: Format) -> Response:
+    link = linker()
     alternates = _alternates("id/" + stem)
     if fmt is not HTML:
         return _rdf_response(description_triples(store(), iri), fmt, alternates)
-    description = describe(store(), iri, href)
+    description = describe(store(), iri, link)
     amap = None
     slug = _article_slug(iri)
     if slug is not None:
         built = pages_argmap.build(store(), slug)
-        amap = (Markup(pages_argmap.svg(built, href)), built)
+        amap = (Markup(pages_argmap.svg(built, link)), built)
+    anchored = None
+    if description.text is not None:
+        node = ox.NamedNode(iri)
+        quoted = pages_text.spans(store(), node, description.text)
+        anchored = pages_text.anchor(description.text, quoted, link, _highlight_range())
     html = render_template(
         "resource.html",
         d=description,
+        anchored=anchored,
         formats=[f for f in FORMATS if f is not HTML],
         stem="id/" + stem,
         amap=amap,
-        highlight=_highlight_range(),
     )
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = alternates
@@ -196,6 +214,7 @@ def _highlight_range() -> tuple[int, int] | None:
 
 
 def _not_found(iri: str) -> Response:
+    link = linker()
     if negotiate(request.accept_mimetypes) not in (HTML, None):
         return Response(
             f"404 Not Found: no resource {iri} in this dataset\n", 404, mimetype="text/plain"
@@ -204,9 +223,9 @@ def _not_found(iri: str) -> Response:
     siblings = _iris_under(parent)
     names = {local_name(s): s for s in siblings}
     close = difflib.get_close_matches(local_name(iri), list(names), n=5, cutoff=0.5)
-    suggestions = [value_of(store(), ox.NamedNode(names[c]), href) for c in close]
+    suggestions = [value_of(store(), ox.NamedNode(names[c]), link) for c in close]
     others = sorted(
-        (value_of(store(), ox.NamedNode(s), href) for s in siblings[:60]),
+        (value_of(store(), ox.NamedNode(s), link) for s in siblings[:60]),
         key=lambda v: v.text.casefold(),
     )
     html = render_template(
@@ -226,6 +245,7 @@ MAX_GROUPS = 25
 
 def _index(folder: str) -> Response:
     """A folder of IRIs, e.g. /id/actor/: everything under it, grouped by the name's first word."""
+    link = linker()
     under = _iris_under(folder, INDEX_LIMIT)
     if not under:
         return _not_found(folder)
@@ -236,13 +256,11 @@ def _index(folder: str) -> Response:
             sub_folder = folder + rest.split("/", 1)[0] + "/"
             groups.setdefault("folders", [])
             if all(v.iri != sub_folder for v in groups["folders"]):
-                link = Value(
-                    text=rest.split("/", 1)[0] + "/", href=href(sub_folder), iri=sub_folder
-                )
-                groups["folders"].append(link)
+                name = rest.split("/", 1)[0] + "/"
+                groups["folders"].append(Value(text=name, href=link(sub_folder), iri=sub_folder))
             continue
         kind = rest.split("-", 1)[0] if "-" in rest else "other"
-        groups.setdefault(kind, []).append(value_of(store(), ox.NamedNode(iri), href))
+        groups.setdefault(kind, []).append(value_of(store(), ox.NamedNode(iri), link))
     if len(groups) > MAX_GROUPS:
         # Article folders name things <kind>-<topic> (claim-, ev-, threat-): worth grouping.
         # Shared folders name things by their usual name (actor:iran): one list.
@@ -388,6 +406,7 @@ _COUNTED = (
 
 
 def _graph_summary(slug: str) -> dict[str, Any]:
+    link = linker()
     iri = GRAPH + slug
     g = ox.NamedNode(iri)
     query = (
@@ -410,7 +429,7 @@ def _graph_summary(slug: str) -> dict[str, Any]:
         "iri": iri,
         "triples": size,
         "counts": [(label, counts.get(cls, 0)) for label, cls in _COUNTED if counts.get(cls)],
-        "article": value_of(store(), article, href) if isinstance(article, ox.NamedNode) else None,
+        "article": value_of(store(), article, link) if isinstance(article, ox.NamedNode) else None,
         "title": (label_of(store(), article) if isinstance(article, ox.NamedNode) else None)
         or slug,
         "is_article": slug in _article_slugs(),
@@ -449,11 +468,12 @@ def dump(name: str) -> Response:
 
 @bp.get("/map/<slug>.svg")
 def argument_map(slug: str) -> Response:
+    link = linker()
     if slug not in _article_slugs():
         return _not_found(f"{request.url_root}map/{slug}.svg")
     built = pages_argmap.build(store(), slug)
     css = (Path(bp.static_folder or "") / "argmap.css").read_text(encoding="utf-8")
-    svg = pages_argmap.svg(built, href).replace("</title>", f"</title><style>{css}</style>", 1)
+    svg = pages_argmap.svg(built, link).replace("</title>", f"</title><style>{css}</style>", 1)
     return Response(svg, mimetype="image/svg+xml")
 
 
@@ -530,6 +550,7 @@ TABLE_ROWS = 1_000  # rows rendered in the page; a browser table of 10,000 rows 
 
 
 def _cells(outcome: pages_query.Outcome, limit: int) -> list[list[Value | None]]:
+    link = linker()
     labels: dict[ox.NamedNode, Value] = {}
 
     def cell(term: Any) -> Value | None:
@@ -537,10 +558,10 @@ def _cells(outcome: pages_query.Outcome, limit: int) -> list[list[Value | None]]
             return None
         if isinstance(term, ox.NamedNode):
             if term not in labels:
-                labels[term] = value_of(store(), term, href)
+                labels[term] = value_of(store(), term, link)
             return labels[term]
         if isinstance(term, (ox.Literal, ox.BlankNode)):
-            return value_of(store(), term, href)
+            return value_of(store(), term, link)
         return Value(text=str(term))
 
     return [[cell(t) for t in row] for row in outcome.rows[:limit]]
