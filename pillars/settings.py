@@ -84,6 +84,13 @@ SETTINGS: tuple[Setting, ...] = (
         "query runs out of time). 0: the CPUs shared among the workers, at least 2 each.",
     ),
     Setting(
+        "evaluator_memory",
+        int,
+        2048,
+        "MiB of memory each evaluator process may allocate (store included); a query that needs "
+        "more is stopped with 503 and the process replaced. 0: no limit.",
+    ),
+    Setting(
         "result_cache_bytes",
         int,
         67108864,
@@ -123,6 +130,7 @@ class Settings:
     workers: int = _default("workers")
     threads: int = _default("threads")
     evaluators: int = _default("evaluators")
+    evaluator_memory: int = _default("evaluator_memory")
     result_cache_bytes: int = _default("result_cache_bytes")
     cache_max_age: int = _default("cache_max_age")
 
@@ -136,6 +144,8 @@ class Settings:
         for name in ("result_cache_bytes", "cache_max_age"):
             if getattr(self, name) < 0:
                 raise SettingError(f"setting {name}: must be 0 (off) or more")
+        if self.evaluator_memory < 0:
+            raise SettingError("setting evaluator_memory: must be 0 (no limit) or more")
         if self.evaluators < 0:
             raise SettingError("setting evaluators: must be 0 (automatic) or more")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):

@@ -269,3 +269,24 @@ def test_a_client_that_gives_up_leaves_no_work_behind() -> None:
         killed = before - evaluator_pids(server.proc.pid)
         assert len(killed) == 1 and not any(alive(pid) for pid in killed)
         assert requests.get(url, params={"query": "ASK {}"}, timeout=30).status_code == 200
+
+
+def test_a_query_past_the_memory_limit_is_stopped() -> None:
+    # Sorting the cross product of all triples with itself needs gigabytes: far past 300 MiB.
+    hungry = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } ORDER BY ?a ?b LIMIT 1"
+    with start_server(
+        "--evaluator-memory", "300", "--query-timeout", "60", "--workers", "1"
+    ) as server:
+        url = server.url + "/sparql"
+        started = time.monotonic()
+        r = requests.get(url, params={"query": hungry}, timeout=90)
+        assert r.status_code == 503, r.text
+        assert "evaluator_memory=300 MiB" in r.text
+        assert time.monotonic() - started < 60  # stopped by the memory limit, not the clock
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:  # the replacement evaluator comes up
+            ok = requests.get(url, params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+            if ok.status_code == 200:
+                break
+            time.sleep(0.2)
+        assert ok.status_code == 200 and ok.json()["boolean"] is True

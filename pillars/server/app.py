@@ -37,7 +37,9 @@ def create_app(
     app.extensions["pillars.source"] = source
     app.extensions["pillars.dataset"] = DatasetInfo.of(source.counts(store))
     per_worker = max(1, settings.max_concurrent_queries)
-    app.extensions["pillars.pool"] = EvaluatorPool(source, settings.evaluator_count, per_worker)
+    app.extensions["pillars.pool"] = EvaluatorPool(
+        source, settings.evaluator_count, per_worker, settings.evaluator_memory
+    )
     app.extensions["pillars.cache"] = ResultCache(
         settings.result_cache_bytes, store_generation(source)
     )

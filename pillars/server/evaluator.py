@@ -128,6 +128,15 @@ def _not_acceptable(what: str) -> Answer:
     return _error(406, f"none of the formats the request accepts can carry the results of {what}")
 
 
+def limit_memory(mib: int) -> None:
+    """Cap this process's data memory; past it, allocation fails and the process aborts."""
+    if mib > 0:
+        import resource
+
+        limit = mib * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
 def serve(conn: Connection) -> None:
     """The evaluator loop: open the store, say ready, answer jobs until the socket closes."""
     try:
@@ -147,4 +156,5 @@ if __name__ == "__main__":
     # pillars.server.evaluator.Answer and not __main__.Answer.
     from pillars.server import evaluator
 
+    evaluator.limit_memory(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
     evaluator.serve(Connection(int(sys.argv[1])))

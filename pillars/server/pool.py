@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -38,16 +39,26 @@ class ClientGone(Exception):
 
 
 class EvaluatorFailed(Exception):
-    """The evaluator died while answering (e.g. out of memory); it was replaced (503)."""
+    """The evaluator died while answering; it was replaced (503)."""
+
+
+class OutOfMemory(EvaluatorFailed):
+    """The evaluator hit its memory limit (the allocator aborted); it was replaced (503)."""
 
 
 class Evaluator:
     """One child process and our end of its socket."""
 
-    def __init__(self, source: StoreSource) -> None:
+    def __init__(self, source: StoreSource, memory_mib: int = 0) -> None:
         ours, theirs = socket.socketpair()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pillars.server.evaluator", str(theirs.fileno())],
+            [
+                sys.executable,
+                "-m",
+                "pillars.server.evaluator",
+                str(theirs.fileno()),
+                str(memory_mib),
+            ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
         )
@@ -60,6 +71,12 @@ class Evaluator:
             self.kill()
             raise EvaluatorFailed("an evaluator process could not open the store")
 
+    def exit_code(self, wait: float = 1.0) -> int | None:
+        try:
+            return self.proc.wait(wait)
+        except subprocess.TimeoutExpired:
+            return None
+
     def kill(self) -> None:
         self.proc.kill()
         self.proc.wait()
@@ -67,9 +84,12 @@ class Evaluator:
 
 
 class EvaluatorPool:
-    def __init__(self, source: StoreSource, size: int, max_concurrent: int) -> None:
+    def __init__(
+        self, source: StoreSource, size: int, max_concurrent: int, memory_mib: int = 0
+    ) -> None:
         self.source = source
         self.size = size
+        self.memory_mib = memory_mib
         self._idle: queue.Queue[Evaluator] = queue.Queue()
         self._slots = threading.BoundedSemaphore(max_concurrent)
         self._start_lock = threading.Lock()
@@ -81,7 +101,7 @@ class EvaluatorPool:
         with self._start_lock:
             if self._started:
                 return
-            evaluators = [Evaluator(self.source) for _ in range(self.size)]
+            evaluators = [Evaluator(self.source, self.memory_mib) for _ in range(self.size)]
             for ev in evaluators:
                 ev.wait_ready()
                 self._idle.put(ev)
@@ -121,6 +141,9 @@ class EvaluatorPool:
                         raise ClientGone()
                     client = None  # readable with data (a pipelined request): stop watching
             except (EOFError, OSError) as err:
+                # Rust aborts (SIGABRT) when an allocation fails under the memory limit.
+                if ev.exit_code() == -signal.SIGABRT:
+                    raise OutOfMemory() from err
                 raise EvaluatorFailed() from err
             finally:
                 if healthy:
@@ -139,7 +162,7 @@ class EvaluatorPool:
             if self._closed:
                 return
             try:
-                ev = Evaluator(self.source)
+                ev = Evaluator(self.source, self.memory_mib)
                 ev.wait_ready()
                 self._idle.put(ev)
                 return

@@ -31,7 +31,14 @@ from pillars.server.negotiation import (
     negotiate,
     parse_accept,
 )
-from pillars.server.pool import Busy, ClientGone, EvaluatorFailed, EvaluatorPool, TimedOut
+from pillars.server.pool import (
+    Busy,
+    ClientGone,
+    EvaluatorFailed,
+    EvaluatorPool,
+    OutOfMemory,
+    TimedOut,
+)
 from pillars.server.scan import scan
 from pillars.settings import SETTINGS, Settings
 
@@ -215,6 +222,12 @@ def evaluate(job: Job, timeout: float) -> Answer:
         ) from None
     except ClientGone:
         raise ProtocolError(499, "client closed the connection; the query was stopped") from None
+    except OutOfMemory:
+        raise ProtocolError(
+            503,
+            "query stopped: it needed more memory than an evaluator may use "
+            f"(evaluator_memory={conf.evaluator_memory} MiB)",
+        ) from None
     except EvaluatorFailed:
         raise ProtocolError(
             503, "the query evaluator failed on this query and was restarted", {"Retry-After": "1"}
