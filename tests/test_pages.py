@@ -500,3 +500,11 @@ def test_a_run_query_has_a_link_that_runs_it_again(client: FlaskClient) -> None:
     assert "Answer: <strong>yes</strong>" in again
     example = client.get("/query?example=cq01-pillars").get_data(as_text=True)
     assert 'href="/query?example=cq01-pillars" id="permalink"' in example
+
+
+def test_article_text_page_is_named_after_its_article_and_shows_the_text_first(
+    client: FlaskClient,
+) -> None:
+    html = client.get("/id/fixture-article/text.html").get_data(as_text=True)
+    assert "<h1>Text of “A fixture article on convergence”</h1>" in html
+    assert html.index('id="text-h"') < html.index('id="in-h"')

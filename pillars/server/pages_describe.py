@@ -310,9 +310,15 @@ def describe(store: ox.Store, iri: str, href: Href) -> Description:
         },
         key=lambda v: v.text,
     )
+    label = label_of(store, node)
+    if label is None and text is not None:
+        # An article's text has no label of its own; name it after its article.
+        article = _first_node(store, node, PIL + "textOf")
+        title = label_of(store, article) if article is not None else None
+        label = f"Text of “{title}”" if title else None
     return Description(
         iri=iri,
-        label=label_of(store, node) or local_name(iri),
+        label=label or local_name(iri),
         curie=compact(iri),
         types=types,
         definitions=definitions,
