@@ -12,6 +12,7 @@ from pillars.anchor import AnchorError, evidence_turtle, locate
 from pillars.check.command import check
 from pillars.corpus import default_root
 from pillars.diagram import diagram
+from pillars.new_article import new_article
 from pillars.server.serve import serve
 from pillars.stats import stats
 from pillars.store_cli import load, query
@@ -59,6 +60,7 @@ main.add_command(serve)
 main.add_command(load)
 main.add_command(query)
 main.add_command(check)
+main.add_command(new_article)
 
 if __name__ == "__main__":
     main()
