@@ -110,3 +110,14 @@ def test_void_links_every_dump_and_every_link_answers(base: str) -> None:
     assert base + "/dumps/fixture-article.ttl" in dumps
     for url in dumps:
         assert requests.head(url, timeout=TIMEOUT).status_code == 200, url
+
+
+def test_linked_data_is_readable_from_other_origins(base: str) -> None:
+    headers = {"Accept": "text/turtle", "Origin": "https://example.org"}
+    see_other = requests.get(
+        base + "/id/actor/alphaland", headers=headers, allow_redirects=False, timeout=TIMEOUT
+    )
+    assert see_other.headers["Access-Control-Allow-Origin"] == "*"
+    doc = requests.get(base + see_other.headers["Location"], headers=headers, timeout=TIMEOUT)
+    assert doc.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Link" in doc.headers["Access-Control-Expose-Headers"]

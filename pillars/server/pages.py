@@ -112,6 +112,9 @@ def caching(response: Response) -> Response:
     if request.method not in ("GET", "HEAD"):
         response.cache_control.no_store = True
         return response
+    # Public data: let browser-based Linked Data clients on other origins read it.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Link, Content-Location, ETag"
     if response.status_code in (200, 303, 404) and not response.cache_control.no_store:
         response.cache_control.public = True
         response.cache_control.max_age = PAGE_MAX_AGE if response.status_code != 404 else 60
