@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -22,19 +23,25 @@ from bench.synth import generate
 OUT = Path(__file__).resolve().parent / "out"
 
 
-def run_check(corpus: Path, cache: Path, skip: list[str], jobs: int) -> tuple[float, int, str]:
+def run_check(
+    corpus: Path, cache: Path, skip: list[str], jobs: int
+) -> tuple[float, float, int, str]:
+    """Wall-clock seconds, CPU seconds (all processes), exit code, summary of one run."""
     command = [sys.executable, "-m", "pillars.cli", "check", str(corpus), "--format", "json"]
     command += ["--cache-dir", str(cache), "--jobs", str(jobs)]
     for check in skip:
         command += ["--skip", check]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = done.stderr.strip()[-300:]
     if done.stdout.strip().startswith("{"):
         report = json.loads(done.stdout)
         summary = f"{report['counts']}, {report['graphs']} graphs, {report['cached']} cached"
-    return elapsed, done.returncode, summary
+    return elapsed, cpu, done.returncode, summary
 
 
 def bench(size: int, skip: list[str], jobs: int, seed: int) -> list[dict[str, object]]:
@@ -45,9 +52,11 @@ def bench(size: int, skip: list[str], jobs: int, seed: int) -> list[dict[str, ob
     shutil.rmtree(cache, ignore_errors=True)
     rows = []
     for kind in ("cold", "warm"):
-        elapsed, code, summary = run_check(corpus, cache, skip, jobs)
+        load = os.getloadavg()[0]
+        elapsed, cpu, code, summary = run_check(corpus, cache, skip, jobs)
         rows.append(
-            {"articles": size, "run": kind, "seconds": round(elapsed, 2), "exit": code,
+            {"articles": size, "run": kind, "seconds": round(elapsed, 2),
+             "cpu_seconds": round(cpu, 2), "load_before": round(load, 1), "exit": code,
              "summary": summary}
         )  # fmt: skip
         print(json.dumps(rows[-1]), flush=True)
@@ -66,10 +75,11 @@ def main() -> None:
         rows.extend(bench(size, args.skip, args.jobs, args.seed))
     OUT.mkdir(exist_ok=True)
     (OUT / "check_bench.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
-    print("| articles | run | seconds | exit |")
-    print("| --- | --- | --- | --- |")
-    for row in rows:
-        print(f"| {row['articles']} | {row['run']} | {row['seconds']} | {row['exit']} |")
+    print("| articles | run | wall s | CPU s | load before | exit |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        print(f"| {r['articles']} | {r['run']} | {r['seconds']} | {r['cpu_seconds']} "
+              f"| {r['load_before']} | {r['exit']} |")  # fmt: skip
 
 
 if __name__ == "__main__":

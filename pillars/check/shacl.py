@@ -89,17 +89,53 @@ def load_context(
         shared=shared,
         shared_index=SubjectIndex.build(shared_files),
     )
-    _name_rules(context)
+    _prepare(context)
     return context
 
 
-def _name_rules(context: Context) -> None:
+def _lift_property_shapes(shapes: rdflib.Graph) -> dict[rdflib.term.Node, rdflib.term.Node]:
+    """Give each property shape its node shape's sh:targetClass and detach it.
+
+    Equivalent under SHACL (a property shape with the same targets checks the same focus
+    nodes), and about three times faster in pySHACL: a property shape reached through
+    sh:property is evaluated once per focus node, one with a target once for all of them.
+    The shapes files keep the idiomatic nesting; the rules keep their names.
+    """
+    lifted: dict[rdflib.term.Node, rdflib.term.Node] = {}
+    for node in list(shapes.subjects(RDF.type, SH.NodeShape)):
+        targets = list(shapes.objects(node, SH.targetClass))
+        if not targets:
+            continue
+        for n, prop in enumerate(sorted(shapes.objects(node, SH.property), key=str), 1):
+            # pySHACL selects shapes by IRI (use_shapes), so the lifted shape gets one.
+            named = rdflib.URIRef(f"{node}-property-{n}")
+            for p, o in list(shapes.predicate_objects(prop)):
+                shapes.add((named, p, o))
+            shapes.remove((prop, None, None))
+            shapes.remove((node, SH.property, prop))
+            shapes.add((named, RDF.type, SH.PropertyShape))
+            for target in targets:
+                shapes.add((named, SH.targetClass, target))
+            lifted[named] = node
+    return lifted
+
+
+def _prepare(context: Context) -> None:
+    """Name the property shapes after their node shape, lift them, and list the shapes an
+    article is validated with (all but those of the shared vocabulary)."""
     shapes = context.shapes
     for parent, prop in shapes.subject_objects(SH.property):
         prop_path = shapes.value(prop, SH.path)
         context.rule_names[str(prop)] = f"{short(str(parent))} property {short(str(prop_path))}"
+    lifted = _lift_property_shapes(shapes)
+    for named in lifted:
+        prop_path = shapes.value(named, SH.path)
+        context.rule_names[str(named)] = (
+            f"{short(str(lifted[named]))} property {short(str(prop_path))}"
+        )
+    nodes = set(shapes.subjects(RDF.type, SH.NodeShape))
     context.article_shapes = sorted(
-        (s for s in shapes.subjects(RDF.type, SH.NodeShape) if s not in context.shared_shapes),
+        (s for s in nodes | set(lifted) if lifted.get(s, s) not in context.shared_shapes),
         key=str,
     )
 
@@ -128,7 +164,7 @@ def context_from_store(store: ox.Store, ontology: str, shapes: str, shared: str)
         shared=shared_quads,
         shared_index=SubjectIndex((), where),
     )
-    _name_rules(context)
+    _prepare(context)
     return context
 
 
