@@ -460,6 +460,8 @@ def test_service_description(client: FlaskClient, reference: ox.Store) -> None:
     assert names == held
     r = client.get("/sparql", headers={"Accept": "application/ld+json"})
     assert r.mimetype == "application/ld+json"
+    r = client.get("/sparql", query_string={"format": "ntriples"})
+    assert r.status_code == 200 and r.mimetype == "application/n-triples"
 
 
 def test_public_url_setting(reference: ox.Store) -> None:

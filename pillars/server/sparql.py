@@ -120,8 +120,8 @@ def read_request() -> tuple[str | None, MultiDict[str, str]]:
         raise ProtocolError(413, f"query string longer than {limit} bytes (max_request_bytes)")
     params: MultiDict[str, str] = MultiDict(request.args)
     if request.method == "GET":
-        if not params:
-            return None, params
+        if not params.keys() - {"format", "output"}:
+            return None, params  # the Service Description, in the format asked for
         queries = params.getlist("query")
     else:
         mimetype = request.mimetype
