@@ -508,3 +508,9 @@ def test_article_text_page_is_named_after_its_article_and_shows_the_text_first(
     html = client.get("/id/fixture-article/text.html").get_data(as_text=True)
     assert "<h1>Text of “A fixture article on convergence”</h1>" in html
     assert html.index('id="text-h"') < html.index('id="in-h"')
+
+
+def test_a_quote_names_its_section(client: FlaskClient) -> None:
+    html = client.get("/id/fixture-article/threat-regime-change.html").get_data(as_text=True)
+    caption = html.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]
+    assert 'in section <a href="/id/fixture-article/section-1"' in caption

@@ -7,7 +7,7 @@ far cheaper than planning a SPARQL query per page, and the page needs nothing a 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -58,6 +58,7 @@ class Quote:
     text_href: str | None
     evidence: Value
     problem: str | None = None  # offsets that do not match the quote
+    section: Value | None = None  # pil:inSection, where the encoder gave it
 
 
 @dataclass(frozen=True)
@@ -337,7 +338,14 @@ def quotes_for(store: ox.Store, node: ox.NamedNode, href: Href) -> list[Quote]:
     for quad in store.quads_for_pattern(node, ox.NamedNode(PIL + "hasEvidence"), None, None):
         if isinstance(quad.object, (ox.NamedNode, ox.BlankNode)) and quad.object not in evidence:
             evidence.append(quad.object)
-    quotes = [q for e in evidence if (q := quote_of(store, e, href)) is not None]
+    quotes = []
+    for e in evidence:
+        quote = quote_of(store, e, href)
+        if quote is not None:
+            section = _first_node(store, e, PIL + "inSection")
+            if section is not None:
+                quote = replace(quote, section=value_of(store, section, href))
+            quotes.append(quote)
     return sorted(quotes, key=lambda q: (q.start if q.start is not None else -1, q.exact))
 
 
