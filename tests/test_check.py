@@ -185,3 +185,13 @@ def test_shacl_report_in_turtle(synthetic: Path, tmp_path: Path) -> None:
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     assert len(list(graph.subjects(rdflib.RDF.type, sh.ValidationReport))) == 2
     assert len(list(graph.subjects(rdflib.RDF.type, sh.ValidationResult))) == 1
+
+
+def test_shacl_run_follows_the_checks_contract(synthetic: Path, tmp_path: Path) -> None:
+    from pillars.check import shacl
+    from pillars.check.units import resolve
+
+    article = copy_article(synthetic, tmp_path)
+    _remove_first_perceiver(article)
+    findings = shacl.run(resolve([article]))
+    assert [f.rule for f in findings] == ["pilsh:ThreatPerceptionShape property pil:perceiver"]

@@ -25,8 +25,8 @@ from rdflib.namespace import RDF, SH
 from pillars.check import Finding, Severity
 from pillars.check.locate import SubjectIndex, short, shorten_all
 from pillars.check.units import is_shared
-from pillars.corpus import CorpusError, GraphSource, parse_turtle
-from pillars.namespaces import NIF, PIL, article_text_iri
+from pillars.corpus import Corpus, CorpusError, GraphSource, parse_turtle
+from pillars.namespaces import NIF, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH, article_text_iri
 
 CHECK = "shacl"
 SHARED_SHAPES_FILE = "actors.ttl"  # shapes that only concern instances/shared/
@@ -364,3 +364,17 @@ def fill(message: str, focus: rdflib.term.Node | None, value: rdflib.term.Node |
         message = message.replace(key, short(str(value)) if value is not None else "?")
     # SPARQL-based messages come back with full IRIs in them; editors write prefixed names.
     return shorten_all(message)
+
+
+def run(corpus: Corpus) -> list[Finding]:
+    """The checks contract: SHACL findings for every article (and the shared vocabulary) of
+    `corpus`, one after the other. `pillars check` does the same in parallel, with a cache."""
+    ontology = next((s.files for s in corpus.sources if s.graph == ONTOLOGY_GRAPH), ())
+    shapes = next((s.files for s in corpus.sources if s.graph == SHAPES_GRAPH), ())
+    shared = [f for s in corpus.sources if is_shared(s) for f in s.files]
+    context = load_context(shapes, ontology, shared)
+    findings: list[Finding] = []
+    for source in corpus.sources:
+        if source.slug is not None:
+            findings.extend(validate_source(source, context).findings)
+    return findings
