@@ -12,7 +12,9 @@ from pillars.anchor import AnchorError, evidence_turtle, locate
 from pillars.check.command import check
 from pillars.corpus import default_root
 from pillars.diagram import diagram
+from pillars.export import export
 from pillars.new_article import new_article
+from pillars.push import push
 from pillars.server.serve import serve
 from pillars.stats import stats
 from pillars.store_cli import load, query
@@ -61,6 +63,8 @@ main.add_command(load)
 main.add_command(query)
 main.add_command(check)
 main.add_command(new_article)
+main.add_command(export)
+main.add_command(push)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,160 @@
+"""`pillars export`: the corpus (every named graph) or one graph, serialised.
+
+TriG and N-Quads carry the named graphs; Turtle has no graphs, so it is offered for a single
+graph only, never as a silent merge of them all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from pillars.corpus import CorpusError, discover
+from pillars.namespaces import GRAPH, ID, PREFIXES
+from pillars.store import StoreError, memory_store, open_read_only
+
+FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+}
+WITH_PREFIXES = {"trig", "turtle"}
+
+
+class GraphNotFound(ValueError):
+    """A --graph the store does not hold; the message lists the ones it does."""
+
+
+def graph_names(store: ox.Store) -> list[str]:
+    """The IRIs of the store's named graphs, sorted."""
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def select_graphs(store: ox.Store, names: tuple[str, ...] = ()) -> list[str]:
+    """Graph IRIs for --graph values: a slug (an article folder, `shared`, `ontology`,
+    `shapes`) or a full graph IRI. No names: every named graph."""
+    held = graph_names(store)
+    if not names:
+        return held
+    chosen: list[str] = []
+    for name in names:
+        iri = name if name.startswith(("http://", "https://")) else GRAPH + name
+        if iri not in held:
+            known = ", ".join(g.removeprefix(GRAPH) for g in held)
+            raise GraphNotFound(f"no graph {name!r} in the store; it holds: {known}")
+        if iri not in chosen:
+            chosen.append(iri)
+    return chosen
+
+
+def prefixes_for(graphs: list[str]) -> dict[str, str]:
+    """The project's prefixes, plus art: when the graphs are one article's."""
+    prefixes = dict(PREFIXES)
+    if len(graphs) == 1 and graphs[0].startswith(GRAPH):
+        prefixes["art"] = f"{ID}{graphs[0].removeprefix(GRAPH)}/"
+    return prefixes
+
+
+def serialise(store: ox.Store, fmt: str, graphs: list[str], whole: bool) -> bytes:
+    """`graphs` in format `fmt`; `whole`: the entire store (default graph included)."""
+    rdf_format = FORMATS[fmt]
+    prefixes = prefixes_for(graphs) if fmt in WITH_PREFIXES else None
+    if not rdf_format.supports_datasets:
+        if len(graphs) != 1:
+            raise ValueError(f"{fmt} holds one graph only")
+        node = ox.NamedNode(graphs[0])
+        return store.dump(format=rdf_format, from_graph=node, prefixes=prefixes) or b""
+    if whole:
+        return store.dump(format=rdf_format, prefixes=prefixes) or b""
+    quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+    return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
+
+
+def open_corpus_store(store_dir: Path | None, root: Path | None) -> ox.Store:
+    """An on-disk store built by `pillars load`, or the corpus read into memory."""
+    try:
+        return open_read_only(store_dir) if store_dir else memory_store(discover(root))
+    except (CorpusError, StoreError) as err:
+        raise click.ClickException(str(err)) from err
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """A half-written export never replaces a good one."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["trig", "nquads", "turtle"]),
+    default="trig",
+    show_default=True,
+    help="trig, nquads: named graphs kept; turtle: one graph only (with --graph).",
+)
+@click.option(
+    "--graph",
+    "graph",
+    default=None,
+    help="Only this graph: an article slug, shared, ontology, shapes, or a graph IRI.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write here instead of standard output.",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="An on-disk store built by `pillars load`; default: the corpus, read into memory.",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Corpus folder (with ontology/, shapes/, instances/); default: the bundled one.",
+)
+def export(
+    fmt: str, graph: str | None, output: Path | None, store_dir: Path | None, root: Path | None
+) -> None:
+    """Serialise the corpus (every named graph) or one graph."""
+    if fmt == "turtle" and graph is None:
+        raise click.BadParameter(
+            "Turtle has no named graphs: give --graph SLUG, or use --format trig or nquads for "
+            "the whole corpus",
+            param_hint="--format",
+        )
+    if output is not None and not output.parent.is_dir():
+        raise click.BadParameter(f"no such folder: {output.parent}", param_hint="--output")
+    store = open_corpus_store(store_dir, root)
+    try:
+        graphs = select_graphs(store, (graph,) if graph else ())
+    except GraphNotFound as err:
+        raise click.BadParameter(str(err), param_hint="--graph") from err
+    data = serialise(store, fmt, graphs, whole=graph is None)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        write_atomically(output, data)
+    except OSError as err:
+        raise click.ClickException(f"{output}: cannot write: {err.strerror}") from err
+    click.echo(f"wrote {len(data)} bytes ({fmt}, {len(graphs)} graphs) to {output}", err=True)
