@@ -11,6 +11,7 @@ IRIs follow the W3C note "Cool URIs for the Semantic Web":
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import logging
@@ -281,15 +282,27 @@ def _index(folder: str) -> Response:
     return Response(html, mimetype="text/html")
 
 
+def _subject_iris() -> list[str]:
+    """Every subject IRI, sorted: built once per app, since the served store does not change.
+
+    Oxigraph has no prefix index over IRIs, so "everything under /id/actor/" would otherwise
+    scan every triple on every folder page and every 404.
+    """
+    cached: list[str] | None = current_app.extensions.get("pillars.pages.subjects")
+    if cached is None:
+        subjects = {q.subject.value for q in store() if isinstance(q.subject, ox.NamedNode)}
+        cached = current_app.extensions["pillars.pages.subjects"] = sorted(subjects)
+    return cached
+
+
 def _iris_under(prefix: str, limit: int = 500) -> list[str]:
-    query = (
-        "SELECT DISTINCT ?s WHERE { ?s ?p ?o "
-        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ox.Literal(prefix)})) }} "
-        f"ORDER BY ?s LIMIT {int(limit)}"
-    )
-    # Terms go into queries in their N-Triples form, which pyoxigraph escapes.
-    result = store().query(query, use_default_graph_as_union=True)
-    return [row["s"].value for row in result]  # type: ignore[union-attr]
+    iris = _subject_iris()
+    at = bisect.bisect_left(iris, prefix)
+    found: list[str] = []
+    while at < len(iris) and iris[at].startswith(prefix) and len(found) < limit:
+        found.append(iris[at])
+        at += 1
+    return found
 
 
 # ---------------------------------------------------------------- the ontology
