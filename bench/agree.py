@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from bench.mix import Query
 
 
-def fetch(endpoint: str, q: Query, timeout: float = 120.0) -> bytes:
+def fetch(endpoint: str, q: Query, timeout: float = 60.0) -> bytes:
     url = f"{endpoint}?{urllib.parse.urlencode({'query': q.text})}"
     req = urllib.request.Request(url, headers={"Accept": q.accept})
     with urllib.request.urlopen(req, timeout=timeout) as r:
