@@ -434,10 +434,14 @@ def _graph_summary(slug: str) -> dict[str, Any]:
         + " ".join(f"pil:{c}" for _, c in _COUNTED)
         + " } } GROUP BY ?cls"
     )
-    counts = {
-        row["cls"].value[len(PIL) :]: int(row["n"].value)
-        for row in store().query(query, use_default_graph_as_union=True)  # type: ignore[union-attr]
-    }
+    # Counted once per app and graph: the served store does not change.
+    memo: dict[str, dict[str, int]] = current_app.extensions.setdefault("pillars.pages.counts", {})
+    if iri not in memo:
+        memo[iri] = {
+            row["cls"].value[len(PIL) :]: int(row["n"].value)
+            for row in store().query(query, use_default_graph_as_union=True)  # type: ignore[union-attr]
+        }
+    counts = memo[iri]
     article = next((q.subject for q in store().quads_for_pattern(None, RDF_TYPE, ARTICLE, g)), None)
     size = sum(1 for _ in store().quads_for_pattern(None, None, None, g))
     return {
