@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from json.encoder import encode_basestring as _quote  # type: ignore[attr-defined]
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -43,11 +44,28 @@ def _json_term(term: Any) -> dict[str, Any]:
     }
 
 
+def _json_text(term: Any) -> str:
+    """A term as SPARQL JSON text, built directly: json.dumps per term costs 10x more."""
+    if isinstance(term, ox.NamedNode):
+        return '{"type":"uri","value":' + _quote(term.value) + "}"
+    if isinstance(term, ox.Literal):
+        value = _quote(term.value)
+        if term.language:
+            return (
+                '{"type":"literal","value":' + value + ',"xml:lang":' + _quote(term.language) + "}"
+            )
+        if term.datatype.value != XSD_STRING:
+            dt = _quote(term.datatype.value)
+            return '{"type":"literal","value":' + value + ',"datatype":' + dt + "}"
+        return '{"type":"literal","value":' + value + "}"
+    if isinstance(term, ox.BlankNode):
+        return '{"type":"bnode","value":' + _quote(term.value) + "}"
+    return json.dumps(_json_term(term), ensure_ascii=False, separators=(",", ":"))
+
+
 def write_json(variables: list[str], rows: list[Row], truncated: bool) -> bytes:
-    # Written piecewise: each distinct term is encoded once (IRIs repeat a lot in results),
-    # which makes this several times faster than building and dumping one big document.
-    dumps = json.dumps
-    keys = [dumps(v, ensure_ascii=False) + ":" for v in variables]
+    # Written piecewise, each distinct term encoded once (IRIs repeat a lot in results).
+    keys = [_quote(v) + ":" for v in variables]
     encoded: dict[Any, str] = {}
     bindings = []
     for row in rows:
@@ -57,14 +75,12 @@ def write_json(variables: list[str], rows: list[Row], truncated: bool) -> bytes:
                 continue
             text = encoded.get(term)
             if text is None:
-                text = encoded[term] = dumps(
-                    _json_term(term), ensure_ascii=False, separators=(",", ":")
-                )
+                text = encoded[term] = _json_text(term)
             parts.append(key + text)
         bindings.append("{" + ",".join(parts) + "}")
     flag = ',"truncated":true' if truncated else ""  # not in the standard; clients may warn
-    head = dumps({"vars": variables}, ensure_ascii=False, separators=(",", ":"))
-    doc = f'{{"head":{head},"results":{{"bindings":[{",".join(bindings)}]}}{flag}}}'
+    head = "[" + ",".join(_quote(v) for v in variables) + "]"
+    doc = f'{{"head":{{"vars":{head}}},"results":{{"bindings":[{",".join(bindings)}]}}{flag}}}'
     return doc.encode("utf-8")
 
 
