@@ -290,3 +290,27 @@ def test_a_query_past_the_memory_limit_is_stopped() -> None:
                 break
             time.sleep(0.2)
         assert ok.status_code == 200 and ok.json()["boolean"] is True
+
+
+def test_service_allowlist_enables_a_chosen_endpoint(live_server: str, reference: ox.Store) -> None:
+    allowed = live_server + "/sparql"
+    with start_server("--service-allowlist", allowed, "--workers", "1") as server:
+        q = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <{allowed}> "
+            f"{{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }} }}"
+        )
+        r = requests.get(
+            server.url + "/sparql", params={"query": q}, headers={"Accept": "text/csv"}, timeout=60
+        )
+        assert r.status_code == 200, r.text
+        assert int(r.text.splitlines()[1]) == count(
+            reference, f"GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }}"
+        )
+        # a prefix of the allowed endpoint's host is not enough: another path is refused
+        other = q.replace(allowed, live_server + "/other")
+        assert (
+            requests.get(server.url + "/sparql", params={"query": other}, timeout=30).status_code
+            == 403
+        )
+        sd = requests.get(server.url + "/sparql", timeout=30).text
+        assert "BasicFederatedQuery" in sd
