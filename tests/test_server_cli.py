@@ -22,7 +22,7 @@ from pillars.server.negotiation import (
     negotiate,
     parse_accept,
 )
-from pillars.server.scan import scan
+from pillars.server.scan import allowed, scan
 from pillars.settings import SETTINGS, SettingError, Settings, markdown_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -153,6 +153,20 @@ def test_scan_finds_dataset_clauses() -> None:
     assert found.from_graphs == ["file:///etc/passwd"]
     assert found.from_named == ["https://g.example/x", "http://n/"]
     assert scan("SELECT ?from WHERE { ?from ?p ?o }").from_graphs == []
+
+
+def test_allowlist_compares_origins_not_strings() -> None:
+    allow = ("https://query.example.org/sparql", "http://127.0.0.1:7000/")
+    assert allowed("https://query.example.org/sparql", allow)
+    assert allowed("https://query.example.org/sparql?x=1", allow)
+    assert allowed("http://127.0.0.1:7000/any/path", allow)
+    assert not allowed("https://query.example.org.evil.net/sparql", allow)
+    assert not allowed("https://user@query.example.org/sparql", allow)
+    assert not allowed("http://query.example.org/sparql", allow)  # another scheme
+    assert not allowed("http://127.0.0.1:7001/", allow)  # another port
+    assert not allowed("https://query.example.org/other", allow)
+    assert not allowed(None, allow)
+    assert not allowed("file:///etc/passwd", ("file:///",))
 
 
 # --- Accept parsing ------------------------------------------------------------------------

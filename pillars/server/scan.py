@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 _IRI = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
 _LONG_STRING = re.compile(
@@ -117,3 +117,23 @@ def scan(query: str) -> Scan:
             continue
         i += 1
     return result
+
+
+def allowed(target: str | None, prefixes: tuple[str, ...]) -> bool:
+    """Is `target` an endpoint under one of `prefixes`? Scheme, host and port must be equal
+    (so `http://example.org` does not admit `http://example.org.evil.net/`) and the path must
+    start with the prefix's path; user info in the target is never allowed."""
+    if target is None:
+        return False
+    try:
+        t = urlsplit(target)
+        if t.username is not None or t.password is not None:
+            return False
+        for prefix in prefixes:
+            p = urlsplit(prefix)
+            same_origin = (t.scheme, t.hostname, t.port) == (p.scheme, p.hostname, p.port)
+            if same_origin and t.path.startswith(p.path) and t.scheme in ("http", "https"):
+                return True
+    except ValueError:  # a malformed port and the like
+        return False
+    return False

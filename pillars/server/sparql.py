@@ -39,7 +39,7 @@ from pillars.server.pool import (
     OutOfMemory,
     TimedOut,
 )
-from pillars.server.scan import scan
+from pillars.server.scan import allowed, scan
 from pillars.settings import SETTINGS, Settings
 
 bp = Blueprint("sparql", __name__)
@@ -269,7 +269,7 @@ def check_dataset(
     found = scan(query)
     allow = settings().service_allowlist
     for target in found.services:
-        if target is None or not any(target.startswith(prefix) for prefix in allow):
+        if not allowed(target, allow):
             shown = f"<{target}>" if target else "a variable or unresolved endpoint"
             raise ProtocolError(
                 403,
