@@ -75,7 +75,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Gunicorn worker processes. HTTP handling is Python, one interpreter lock per worker: "
         "two workers nearly double the rate of cheap queries on two cores.",
     ),
-    Setting("threads", int, 16, "Threads per gunicorn worker (requests served at once)."),
+    Setting(
+        "threads",
+        int,
+        32,
+        "Threads per gunicorn worker (requests served at once). Keep it above "
+        "max_concurrent_queries, so that a full worker answers 503 instead of queueing.",
+    ),
     Setting(
         "evaluators",
         int,
