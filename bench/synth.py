@@ -181,7 +181,7 @@ def article(
             attributed = rng.choice(states)
             a.add(f"art:perception-{who.split(':')[1]}-{t} a pil:ThreatPerception ;\n"
                   f"    pil:perceiver {who} ; pil:perceivedThreat {threat} ;\n"
-                  f"    pil:attributedTo {attributed} ; pil:endangers {rng.choice(referents)} ;\n"
+                  f"    pil:attributedTo {attributed} ; pil:endangers {referents[t % 3]} ;\n"
                   f"    pil:hasEvidence {ev} .\n")  # fmt: skip
     a.paragraph()
 
