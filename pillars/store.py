@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -89,10 +90,13 @@ def open_read_only(path: Path) -> ox.Store:
 
 @dataclass(frozen=True)
 class StoreSource:
-    """How any process opens the served store: an on-disk path, or N-Quads to reload."""
+    """How any process opens the served store: an on-disk path, N-Quads to reload, or the
+    URL of a remote SPARQL 1.1 endpoint (`pillars.remote`), read with an HTTP timeout."""
 
     path: str | None = None
     nquads: bytes | None = None
+    endpoint: str | None = None
+    timeout: float = 30.0  # seconds, for a remote endpoint
 
     @classmethod
     def of_memory(cls, store: ox.Store) -> StoreSource:
@@ -109,6 +113,11 @@ class StoreSource:
         return graph_counts(store)
 
     def open(self) -> ox.Store:
+        if self.endpoint is not None:
+            from pillars.remote import RemoteStore
+
+            # Duck-typed: RemoteStore answers the read methods the server calls on a Store.
+            return cast(ox.Store, RemoteStore(self.endpoint, self.timeout))
         if self.path is not None:
             return open_read_only(Path(self.path))
         store = ox.Store()

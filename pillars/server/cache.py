@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from pathlib import Path
 from pillars.server.evaluator import Answer, Job
 from pillars.store import MARKER, StoreSource
 
+REMOTE_REUSE_SECONDS = 10  # see store_generation
 # An answer larger than this share of the budget would push out many small ones; such
 # answers (big dumps, wide CONSTRUCTs) are cheap to recompute relative to their size.
 LARGEST_SHARE = 8
@@ -46,6 +48,10 @@ def store_generation(source: StoreSource) -> Callable[[], str]:
     last; its modification time and size change with every rebuild, and a `stat` costs a few
     microseconds per request.
     """
+    if source.endpoint is not None:
+        # A remote store changes when anyone pushes to it, and asking it costs a request:
+        # answers are reused for REMOTE_REUSE_SECONDS at most.
+        return lambda: f"remote:{int(time.time() // REMOTE_REUSE_SECONDS)}"
     if source.path is None:
         fixed = hashlib.blake2b(source.nquads or b"", digest_size=12).hexdigest()
         return lambda: fixed

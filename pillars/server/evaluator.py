@@ -21,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from pillars.namespaces import PREFIXES
+from pillars.remote import RemoteError
 from pillars.search import SearchIndex, lazy, sparql_functions
 from pillars.server.results import WRITERS
 
@@ -98,6 +99,8 @@ def evaluate(store: ox.Store, job: Job, functions: dict[ox.NamedNode, Any] | Non
             job.graph_format,
             truncated,
         )
+    except RemoteError as err:  # a remote store (serve --store URL): 400, 502 or 504
+        return _error(err.status, _short(str(err)))
     except SyntaxError as err:
         return _error(400, f"query syntax error: {_short(str(err.msg))}")
     except (OSError, ValueError, TypeError, RuntimeError) as err:

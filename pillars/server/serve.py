@@ -16,6 +16,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from pillars.corpus import CorpusError, discover
+from pillars.remote import RemoteError, is_endpoint, remote_source
 from pillars.settings import SETTINGS, Setting, SettingError, Settings
 from pillars.store import StoreError, StoreSource, memory_store, open_read_only
 
@@ -104,9 +105,11 @@ def open_source(store_dir: Path | None, root: Path | None) -> StoreSource:
 @click.option(
     "--store",
     "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="An on-disk store built by `pillars load`; default: the corpus, read into memory.",
+    metavar="DIR|URL",
+    help="An on-disk store built by `pillars load`, or the http(s) URL of a SPARQL 1.1 "
+    "endpoint to front (filled by `pillars push`; docs/remote.md); default: the corpus, read "
+    "into memory.",
 )
 @click.option(
     "--root",
@@ -115,10 +118,16 @@ def open_source(store_dir: Path | None, root: Path | None) -> StoreSource:
     help="Corpus folder (with ontology/, shapes/, instances/); default: the bundled one.",
 )
 @settings_options
-def serve(host: str, port: int, store_dir: Path | None, root: Path | None, **values: Any) -> None:
+def serve(host: str, port: int, store_dir: str | None, root: Path | None, **values: Any) -> None:
     """Serve the SPARQL endpoint and the site under gunicorn."""
     settings = settings_from_options(values)
-    source = open_source(store_dir, root)
+    if store_dir is not None and is_endpoint(store_dir):
+        try:  # another kind of store source: every protection applies unchanged
+            source = remote_source(store_dir, settings.query_timeout)
+        except RemoteError as err:
+            raise click.ClickException(f"--store {store_dir}: {err}") from err
+    else:
+        source = open_source(Path(store_dir) if store_dir else None, root)
     click.echo(f"Pillars: serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
     server = PillarsServer(settings, source, host, port)
     if root is not None:
