@@ -26,6 +26,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 import requests
 
+from pillars.search import FUNCTION_NS  # extension functions the remote store lacks
 from pillars.store import StoreSource
 
 CONNECT_SECONDS = 5.0
@@ -84,6 +85,12 @@ class RemoteStore:
         **_ignored: Any,
     ) -> Any:
         """QuerySolutions, QueryBoolean, or an iterator of Triples, as `Store.query` gives."""
+        if FUNCTION_NS in query:
+            raise RemoteError(
+                400,
+                "pilfn: functions (full-text search) are evaluated by Pillars' own store only; "
+                "this server fronts a remote store: use /search or FILTER CONTAINS instead",
+            )
         params: list[tuple[str, str]] = [("query", query)]
         if default_graph is not None or named_graphs is not None:
             params += [("default-graph-uri", _iri(g)) for g in default_graph or ()]

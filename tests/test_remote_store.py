@@ -165,6 +165,12 @@ def test_protections_apply(front: str, remote: str) -> None:
     assert rows.status_code == 200
     assert rows.headers["Pillars-Truncated"] == "true"
     assert len(rows.json()["results"]["bindings"]) == 1000  # max_rows
+    search = ask(
+        front,
+        "PREFIX pilfn: <https://w3id.org/pillars/function#>\n"
+        'SELECT ?r WHERE { ?r ?p ?o FILTER(pilfn:matches(?r, "sanctions")) }',
+    )
+    assert search.status_code == 400 and "use /search or FILTER CONTAINS" in search.text
     syntax = ask(front, "SELECT * WHERE { ?s ?p")
     assert syntax.status_code == 400 and "error at 1:" in syntax.text
     assert "127.0.0.1" not in syntax.text  # the remote's address is not told to clients
