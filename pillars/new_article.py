@@ -68,6 +68,10 @@ class Heading:
     depth: int
     given_as: str  # where it came from, for error messages: "--heading" or "FILE:line"
 
+    @property
+    def option(self) -> str:
+        return "--heading" if self.given_as == "--heading" else "--headings"
+
 
 @dataclass(frozen=True)
 class PlacedSection:
@@ -172,7 +176,7 @@ def place_sections(text: str, headings: list[Heading]) -> list[PlacedSection]:
     for number, heading in enumerate(headings, 1):
         start = _heading_line(text, line_starts, heading.label, after)
         if start is None:
-            raise NewArticleError("--heading", _not_found(text, heading, after))
+            raise NewArticleError(heading.option, _not_found(text, heading, after))
         found = occurrences(text, heading.label)
         anchor = locate(text, heading.label, found.index(start) + 1)
         if heading.depth == 0:
@@ -180,7 +184,7 @@ def place_sections(text: str, headings: list[Heading]) -> list[PlacedSection]:
             placed.append(PlacedSection(number, heading.label, anchor, None))
         elif parent is None:
             raise NewArticleError(
-                "--heading",
+                heading.option,
                 f"{heading.given_as}: {heading.label!r} is indented (a subsection) but no "
                 "section heading comes before it",
             )

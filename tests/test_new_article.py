@@ -113,6 +113,15 @@ def test_headings_file_with_indented_subsections(tiny: Path, tmp_path: Path) -> 
     assert int(g.value(ART["section-2"], PIL.sectionNumber)) == 2
 
 
+def test_headings_file_error_names_file_and_line(tiny: Path, tmp_path: Path) -> None:
+    headings = tmp_path / "headings.txt"
+    headings.write_text("Overview\n\nNo such heading\n", encoding="utf-8")
+    result = _invoke(tmp_path / "root", "tiny-article", "--headings", str(headings), text=tiny)
+    assert result.exit_code == 2
+    assert "Invalid value for --headings" in result.output
+    assert f"{headings}:3: 'No such heading' is not in the text" in " ".join(result.output.split())
+
+
 @pytest.mark.parametrize(
     ("args", "param", "words"),
     [
