@@ -21,13 +21,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
-import requests
 
 from pillars.search import FUNCTION_NS  # extension functions the remote store lacks
 from pillars.store import StoreSource
+
+if TYPE_CHECKING:
+    import requests  # imported when a RemoteStore is made: every evaluator imports this module
 
 CONNECT_SECONDS = 5.0
 GRAPHS_TTL = 30.0  # seconds the list of remote graphs is reused for union-default-graph queries
@@ -65,6 +67,8 @@ class RemoteStore:
     """The read side of `pyoxigraph.Store`, answered by a SPARQL 1.1 endpoint."""
 
     def __init__(self, endpoint: str, timeout: float = 30.0) -> None:
+        import requests
+
         self.endpoint = endpoint
         self.timeout = timeout
         self._session = requests.Session()
@@ -104,6 +108,8 @@ class RemoteStore:
         return self._answer(self._post(params))
 
     def _post(self, params: list[tuple[str, str]]) -> requests.Response:
+        import requests
+
         try:
             resp = self._session.post(
                 self.endpoint,
@@ -207,6 +213,8 @@ def _iri(node: Any) -> str:
 
 
 def _short(resp: requests.Response) -> str:
+    import requests
+
     try:
         text = resp.raw.read(4096, decode_content=True).decode("utf-8", "replace")
     except (OSError, requests.RequestException):
