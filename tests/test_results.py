@@ -73,3 +73,11 @@ def test_tsv() -> None:
     assert lines[2] == f'_:b1\t"42"^^<{XSD_INT}>'
     assert lines[3] == "<http://example.org/a>\t"
     assert lines[5] == ""  # a final newline, and no row holds a raw newline
+
+
+def test_error_messages_name_no_file_and_stay_short() -> None:
+    from pillars.server.evaluator import _short
+
+    msg = _short("IO error: /srv/pillars/db/000123.sst: gone; see <http://example.org/a/b>")
+    assert "/srv" not in msg and "<path>" in msg and "<http://example.org/a/b>" in msg
+    assert len(_short("x" * 5000)) < 310

@@ -12,6 +12,7 @@ process exits when the socket closes (its parent is gone).
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from itertools import islice
@@ -104,14 +105,18 @@ def evaluate(store: ox.Store, job: Job, functions: dict[ox.NamedNode, Any] | Non
     except SyntaxError as err:
         return _error(400, f"query syntax error: {_short(str(err.msg))}")
     except (OSError, ValueError, TypeError, RuntimeError) as err:
-        # Errors raised while evaluating (e.g. a failing SERVICE call); the message is
-        # pyoxigraph's, which names no file of ours.
+        # Errors raised while evaluating (e.g. a failing SERVICE call): pyoxigraph's message,
+        # with any file path (a storage error names the database's files) taken out.
         return _error(400, f"query evaluation error: {_short(str(err))}")
+
+
+_PATH = re.compile(r"(?<![\w:/.])/(?:[\w.\-]+/)+[\w.\-]*")
 
 
 def _short(message: str, limit: int = 300) -> str:
     # pyoxigraph lists every expected token after a syntax error; the position and the
     # first few are what a person needs.
+    message = _PATH.sub("<path>", message)
     return message if len(message) <= limit else message[:limit].rstrip() + " …"
 
 
