@@ -266,9 +266,10 @@ def article_turtle(meta: Metadata, sections: list[PlacedSection], first_line: st
         rows = [" , ".join(names[i : i + 6]) for i in range(0, len(names), 6)]
         out.append(f"    pil:hasSection {(' ,' + chr(10) + '        ').join(rows)} ;")
     out += [
+        "    # Next, once written: pil:hasThesis art:thesis (the claim the article argues for);",
+        "    # pil:analyses art:convergence (a pil:SecurityConvergence, if it analyses one);",
+        "    # cito:citesAsEvidence art:source-<author>-<year> for each cited work.",
         "    pil:hasText art:text .",
-        "    # Next: pil:hasThesis art:thesis (the claim the article argues for), pil:analyses",
-        "    # art:convergence (the pil:SecurityConvergence), cito:citesAsEvidence art:source-...",
         "",
         "# The journal is shared by every article it publishes: identical triples written by",
         "# another article's files merge.",
