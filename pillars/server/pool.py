@@ -64,7 +64,11 @@ class Evaluator:
         )
         theirs.close()
         self.conn = Connection(ours.detach())
-        self.conn.send(source)
+        self.source = source
+
+    def load(self) -> None:
+        """Send the store source; the child opens it and answers "ready"."""
+        self.conn.send(self.source)
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
         if not self.conn.poll(timeout) or self.conn.recv() != "ready":
@@ -101,7 +105,11 @@ class EvaluatorPool:
         with self._start_lock:
             if self._started:
                 return
+            # All children start their interpreters at once; only then does each get the store
+            # (sending blocks until the child reads it), so start-up costs one child's time.
             evaluators = [Evaluator(self.source, self.memory_mib) for _ in range(self.size)]
+            for ev in evaluators:
+                ev.load()
             for ev in evaluators:
                 ev.wait_ready()
                 self._idle.put(ev)
@@ -163,6 +171,7 @@ class EvaluatorPool:
                 return
             try:
                 ev = Evaluator(self.source, self.memory_mib)
+                ev.load()
                 ev.wait_ready()
                 self._idle.put(ev)
                 return
