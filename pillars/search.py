@@ -218,6 +218,51 @@ def sparql_functions(
     return {MATCHES: matches}
 
 
+_PREFIX = re.compile(r"PREFIX\s+([\w-]*):\s*<" + re.escape(FUNCTION_NS) + ">", re.IGNORECASE)
+_FILTER = re.compile(
+    r"FILTER\s*\(\s*(?:<" + re.escape(MATCHES.value) + r">|([\w-]*):matches)"
+    r'\s*\(\s*([?$]\w+)\s*,\s*"([^"\\\n]*)"\s*\)\s*\)',
+    re.IGNORECASE,
+)
+
+
+def rewrite(query: str, index: Callable[[], SearchIndex]) -> str:
+    """`FILTER(pilfn:matches(?v, "words"))` standing alone becomes `VALUES ?v { ...matches }`.
+
+    Called per row, the function makes the engine read every candidate first (about as slow
+    as CONTAINS). As a VALUES block the matches come from the index and the engine joins from
+    them. The two differ only where ?v is unbound in a row: the FILTER drops such a row, the
+    VALUES block binds ?v. Calls inside larger expressions are left to the function.
+    """
+    if FUNCTION_NS not in query:
+        return query
+    prefixes = {m.group(1) for m in _PREFIX.finditer(query)}
+
+    def values(m: re.Match[str]) -> str:
+        prefix, var, words = m.group(1), m.group(2), m.group(3)
+        if prefix is not None and prefix not in prefixes:
+            return m.group(0)
+        try:
+            found = index().resources(words)
+        except SearchError:
+            return m.group(0)  # the function answers: an error, so no rows
+        iris = " ".join(f"<{iri}>" for iri in sorted(found) if ">" not in iri)
+        return f"VALUES {var} {{ {iris} }}"
+
+    return _FILTER.sub(values, query)
+
+
+class Extensions:
+    """What evaluator processes add to every query: the functions and the rewrite above."""
+
+    def __init__(self, index: Callable[[], SearchIndex]) -> None:
+        self.index = index
+        self.functions = sparql_functions(index)
+
+    def prepare(self, query: str) -> str:
+        return rewrite(query, self.index)
+
+
 def lazy(build: Callable[[], SearchIndex]) -> Callable[[], SearchIndex]:
     """`build` run at most once, on first call, whatever the thread."""
     lock = threading.Lock()

@@ -190,3 +190,12 @@ def test_cache_over_http_and_the_switch() -> None:
             assert c.headers["ETag"] == a.headers["ETag"]
             settings = s.get(off.url + "/-/settings.json", timeout=30).json()
             assert settings["result_cache_bytes"] == 0
+
+
+def test_off_for_a_remote_endpoint() -> None:
+    remote = ResultCache.for_source(10_000, StoreSource(endpoint="http://127.0.0.1:9/sparql"))
+    remote.put(job("q"), ok(b"answer"))
+    assert not remote.enabled and remote.get(job("q")) is None
+    local = ResultCache.for_source(10_000, StoreSource(nquads=b""))
+    local.put(job("q"), ok(b"answer"))
+    assert local.get(job("q")) is not None

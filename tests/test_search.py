@@ -16,7 +16,7 @@ import pytest
 import requests
 from flask import Flask
 
-from pillars.search import INDEX_FILE, SearchError, SearchIndex, fts_query
+from pillars.search import INDEX_FILE, SearchError, SearchIndex, fts_query, rewrite
 from pillars.server.app import create_app
 from pillars.settings import Settings
 from pillars.store import MARKER, build_disk_store, memory_store, open_read_only
@@ -136,3 +136,21 @@ def test_search_api_and_page_over_http(live_server: str) -> None:
         assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
         assert "[regime] [change]" in page.text or "[regime]" in page.text
         assert s.get(live_server + "/search", params={"q": "!!"}, timeout=30).status_code == 400
+
+
+def test_a_lone_filter_becomes_values_from_the_index(index: SearchIndex, store: ox.Store) -> None:
+    query = (
+        PREFIXES + "SELECT ?e WHERE { ?e oa:exact ?x "
+        'FILTER ( pilfn:matches(?e, "regime change") ) }'
+    )
+    rewritten = rewrite(query, lambda: index)
+    assert "pilfn:matches" not in rewritten and "VALUES ?e {" in rewritten
+    rows = store.query(rewritten, use_default_graph_as_union=True)
+    assert {r[0].value for r in rows} == quotes_with_words(store, "regime", "change")  # type: ignore[index, union-attr]
+    # Inside a larger expression, or under another prefix name, the call is left as it is.
+    inside = PREFIXES + 'SELECT ?e WHERE { ?e oa:exact ?x FILTER(!pilfn:matches(?e, "x")) }'
+    assert rewrite(inside, lambda: index) == inside
+    other = 'PREFIX f: <urn:other#> SELECT ?e WHERE { ?e ?p ?x FILTER(f:matches(?e, "x")) }'
+    assert rewrite(other, lambda: index) == other
+    none = PREFIXES + 'SELECT ?e WHERE { ?e oa:exact ?x FILTER(pilfn:matches(?e, "zzqx")) }'
+    assert list(store.query(rewrite(none, lambda: index), use_default_graph_as_union=True)) == []  # type: ignore[arg-type]

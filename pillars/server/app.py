@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from flask import Flask, Response, current_app
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from pillars.server.cache import ResultCache, store_generation
+from pillars.server.cache import ResultCache
 from pillars.server.description import DatasetInfo
 from pillars.server.pool import EvaluatorPool
 from pillars.settings import Settings
@@ -40,9 +40,7 @@ def create_app(
     app.extensions["pillars.pool"] = EvaluatorPool(
         source, settings.evaluator_count, per_worker, settings.evaluator_memory
     )
-    app.extensions["pillars.cache"] = ResultCache(
-        settings.result_cache_bytes, store_generation(source)
-    )
+    app.extensions["pillars.cache"] = ResultCache.for_source(settings.result_cache_bytes, source)
     register_blueprints(app)
     for code in (400, 405, 413, 415):
         app.register_error_handler(code, _plain_http_error)

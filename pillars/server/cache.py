@@ -70,6 +70,13 @@ def store_generation(source: StoreSource) -> Callable[[], str]:
 class ResultCache:
     """A byte-bounded LRU map from (Job, generation) to answers. Thread-safe."""
 
+    @classmethod
+    def for_source(cls, max_bytes: int, source: StoreSource) -> ResultCache:
+        """Off for a remote endpoint: its data may change without any sign we could see."""
+        if getattr(source, "endpoint", None):
+            return cls(0, lambda: "remote")
+        return cls(max_bytes, store_generation(source))
+
     def __init__(self, max_bytes: int, generation: Callable[[], str]) -> None:
         self.max_bytes = max_bytes
         self.generation = generation

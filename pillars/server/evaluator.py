@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from pillars.namespaces import PREFIXES
 from pillars.remote import RemoteError
-from pillars.search import SearchIndex, lazy, sparql_functions
+from pillars.search import Extensions, SearchIndex, lazy
 from pillars.server.results import WRITERS
 
 RESULT_MEDIA = {
@@ -66,17 +66,19 @@ def _error(status: int, message: str) -> Answer:
     return Answer(status, message.encode("utf-8"))
 
 
-def evaluate(store: ox.Store, job: Job, functions: dict[ox.NamedNode, Any] | None = None) -> Answer:
+def evaluate(store: ox.Store, job: Job, extensions: Extensions | None = None) -> Answer:
     """Evaluate and serialize; every failure becomes a short message with a status."""
     kwargs: dict[str, Any] = {"use_default_graph_as_union": job.union_default_graph}
-    if functions:  # extension functions such as pilfn:matches (pillars/search.py)
-        kwargs["custom_functions"] = functions
+    query = job.query
+    if extensions is not None:  # pilfn:matches and its index rewrite (pillars/search.py)
+        kwargs["custom_functions"] = extensions.functions
+        query = extensions.prepare(query)
     if job.default_graphs is not None or job.named_graphs is not None:
         kwargs["use_default_graph_as_union"] = False
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     try:
-        result = store.query(job.query, **kwargs)
+        result = store.query(query, **kwargs)
         if isinstance(result, ox.QueryBoolean):
             if job.result_format is None:
                 return _not_acceptable("an ASK query")
@@ -151,10 +153,10 @@ def serve(conn: Connection) -> None:
         source = conn.recv()
         store = source.open()
         conn.send("ready")
-        functions = sparql_functions(lazy(lambda: SearchIndex.for_source(source, store)))
+        extensions = Extensions(lazy(lambda: SearchIndex.for_source(source, store)))
         while True:
             job = conn.recv()
-            conn.send(evaluate(store, job, functions))
+            conn.send(evaluate(store, job, extensions))
     except (EOFError, OSError, KeyboardInterrupt):
         return
 
