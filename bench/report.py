@@ -397,8 +397,36 @@ DB.DBA.VT_INC_INDEX_DB_DBA_RDF_OBJ (); checkpoint;`. Nothing listens beyond 127.
 """
 
 FINDINGS = """
-## What the numbers say, and what would close the gaps
+## Where the time goes, and what would close the gaps
 
-See the section "Findings" in `bench/report.py` history and the notes below, written after
-the runs.
+Profiled with py-spy (`--subprocesses`, 20 s of the cold mix at 4 clients over 1,000
+articles) and cProfile in process:
+
+- **Evaluator processes**: about 80 % of their busy time is inside pyoxigraph's
+  `Store.query` (parsing, planning, evaluating); socket I/O with the web process about 10 %,
+  writing JSON results in Python 1-2 %. In process, pyoxigraph on the Pillars store runs the
+  cold mix at about the rate Oxigraph's own server reaches at one client, so the engine is
+  not what is slower.
+- **Web process** (gunicorn gthread worker, Flask): about 0.9 ms of CPU per request
+  (HTTP parsing, Flask routing, headers, pickling the job and the answer), of which the
+  Flask view itself is about 0.2 ms. On two cores shared with the evaluators and wrk this
+  fixed cost is what separates Pillars from Oxigraph on cheap queries: it matters at 100
+  articles, where most queries take well under a millisecond, and much less at 1,000,
+  where the mix averages several milliseconds per query.
+- **Concurrency**: Pillars evaluates as many queries at once as it has evaluator processes
+  (one per core by default); the rest wait in the web process. Oxigraph's server starts a
+  thread per request, which at 16 clients shows up as long p99 tails rather than more QPS.
+
+What would close the uncached gap (not done here, each a larger change than a benchmark
+should make): answer `/sparql` from a leaner HTTP path (a compiled WSGI server, or the
+evaluator answering the socket itself), send answers from the evaluators without pickling
+them, and let the evaluators use pyoxigraph's Rust serializers when a query cannot reach
+the row limit. The result cache already makes a repeated query cost one dictionary lookup,
+and the text index makes a word search an index look-up instead of a scan.
+
+The cache is per gunicorn worker: with several workers a repeated query is computed once per
+worker before it is served from memory; entries are keyed by the store's generation (the
+marker file `pillars load` writes last), so a rebuilt store is never answered from old
+entries. Behind a shared HTTP cache, `ETag` and `Cache-Control: max-age` (setting
+`cache_max_age`) let clients and proxies revalidate with 304.
 """
