@@ -9,6 +9,9 @@ in-memory store (reloaded by each process from bytes, far faster than re-parsing
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -50,24 +53,48 @@ def memory_store(corpus: Corpus | None = None) -> ox.Store:
 
 
 def build_disk_store(path: Path, corpus: Corpus | None = None) -> int:
-    """`pillars load`: parse the corpus first, then write a fresh on-disk store at `path`."""
+    """`pillars load`: parse the corpus first, then write a fresh on-disk store at `path`.
+
+    The store is built in a folder beside `path` and swapped in when complete: a failed build
+    leaves the previous store as it was, and the new database holds no deletion records
+    (clearing an old database leaves range tombstones that every later read must skip;
+    measured on 1,000 articles, joins ran 30% slower).
+    """
     corpus = corpus or discover()
     quads = [q for _source, qs in read_all(corpus.sources) for q in qs]  # may raise CorpusError
     if path.exists() and any(path.iterdir()) and not (path / MARKER).is_file():
         raise StoreError(f"{path}: folder is not empty and is not a Pillars store; not touching it")
-    # Until the new marker is written the folder is no servable store: a failed rebuild is
-    # refused by `serve --store`, never served half-written.
-    (path / MARKER).unlink(missing_ok=True)
-    store = open_store(path)
-    store.clear()
-    store.bulk_extend(quads)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.building-"))
+    try:
+        counts = _write_store(building, quads)
+        (building / STATS).write_text(json.dumps(counts, indent=1, sort_keys=True), "utf-8")
+        (building / MARKER).write_text(f"Pillars store of {corpus.root}\n", encoding="utf-8")
+        if path.exists():
+            old = path.with_name(f".{path.name}.old-{os.getpid()}")
+            path.rename(old)
+            building.rename(path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            building.rename(path)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return len(quads)
+
+
+def _write_store(folder: Path, quads: list[ox.Quad]) -> dict[str, int]:
+    # Through an N-Quads file and the bulk loader, which writes sorted tables directly.
+    store = ox.Store(str(folder))
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".pillars-nquads-") as tmp:
+        dump = Path(tmp) / "corpus.nq"
+        ox.serialize(quads, output=str(dump), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
     store.optimize()
     store.flush()
     counts = graph_counts(store)
     del store  # closes the database so readers can open it
-    (path / STATS).write_text(json.dumps(counts, indent=1, sort_keys=True), encoding="utf-8")
-    (path / MARKER).write_text(f"Pillars store of {corpus.root}\n", encoding="utf-8")
-    return len(quads)
+    return counts
 
 
 def graph_counts(store: ox.Store) -> dict[str, int]:

@@ -112,3 +112,17 @@ def test_load_will_not_overwrite_a_foreign_folder(tmp_path: Path) -> None:
     done = run("load", "--store", str(tmp_path))
     assert done.returncode == 1 and "not a Pillars store" in done.stderr
     assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_rebuild_swaps_in_and_a_failed_rebuild_keeps_the_old_store(tmp_path: Path) -> None:
+    store = tmp_path / "db"
+    assert run("load", "--store", str(store)).returncode == 0
+    before = StoreSource(path=str(store)).counts(StoreSource(path=str(store)).open())
+    assert run("load", "--store", str(store)).returncode == 0  # in place, over the old one
+    assert StoreSource(path=str(store)).counts(StoreSource(path=str(store)).open()) == before
+    broken_corpus(tmp_path / "corpus")
+    failed = run("load", "--store", str(store), "--root", str(tmp_path / "corpus"))
+    assert failed.returncode == 1
+    assert (store / MARKER).is_file()
+    assert StoreSource(path=str(store)).counts(StoreSource(path=str(store)).open()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "db"]  # nothing left over
