@@ -217,7 +217,8 @@ def test_time_limit_stops_the_query_and_others_are_answered() -> None:
         assert "time limit of 2 s" in str(result["text"])
         assert 2.0 <= float(result["seconds"]) <= 2.0 + SLACK  # type: ignore[arg-type]
         assert len(quick) >= 5
-        assert all(status == 200 and value is False and s < 1.0 for status, value, s in quick)
+        # each answered well before the expensive query ends, not after it
+        assert all(status == 200 and value is False and s < 1.5 for status, value, s in quick)
         # The evaluator that ran the query was killed, i.e. the work really stopped ...
         after_kill = evaluator_pids(server.proc.pid)
         killed = before - after_kill
