@@ -1,8 +1,9 @@
 """`pillars check [PATH ...]`: every check, one report, exit 0 / 1 / 2.
 
-Per-article checks (Turtle syntax, SHACL, quote fidelity) run one article per task in
-parallel processes and are cached per article; whole-corpus checks (OWL reasoning, ontology
-hygiene) run once and are cached under the hash of everything.
+Per-article checks (Turtle syntax, SHACL, quote fidelity, OWL reasoning) run one article per
+task in parallel processes and are cached per article; the ontology with the shared vocabulary
+is reasoned over once (cached under their hash); the ontology hygiene queries (and, with
+--owl-whole-corpus, OWL over everything at once) run once, cached under the hash of everything.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import click
 
 from pillars.check import Finding
-from pillars.check.cache import Cache, base_key, default_cache_dir, unit_key
+from pillars.check.cache import Cache, base_key, default_cache_dir, hash_files, unit_key
 from pillars.check.locate import short, shorten_all
 from pillars.check.report import Report, as_json, as_text
 from pillars.check.shacl import Context, SetupError, load_context, validate_source
@@ -44,6 +45,7 @@ class Options:
     use_cache: bool = True
     cache_dir: Path | None = None
     want_shacl_report: bool = False
+    owl_whole_corpus: bool = False  # one HermiT run over everything instead of per article
 
 
 # Set in the parent before the worker processes fork, so each worker starts with the shapes,
@@ -108,7 +110,12 @@ def run_checks(paths: Sequence[Path], options: Options) -> tuple[Report, list[st
             if options.use_cache:
                 cache.put(keys[unit.graph + str(unit.files)], unit_findings)
 
+    if "owl" not in options.skip and not options.owl_whole_corpus:
+        findings.extend(_owl_per_article(corpus, units, ontology, shared, options, cache))
+
     corpus_checks = [c for c in CORPUS_CHECKS if c not in options.skip]
+    if not options.owl_whole_corpus:
+        corpus_checks = [c for c in corpus_checks if c != "owl"]
     if corpus_checks:
         whole = hashlib.sha256((base + "".join(sorted(keys.values()))).encode()).hexdigest()
         key = hashlib.sha256(f"corpus:{','.join(corpus_checks)}:{whole}".encode()).hexdigest()
@@ -169,6 +176,51 @@ def _map(todo: list[GraphSource], jobs: int) -> list[tuple[list[Finding], str | 
         return list(pool.map(_check_article, todo, chunksize=max(1, len(todo) // (workers * 8))))
 
 
+def _owl_per_article(
+    corpus: Corpus,
+    units: list[GraphSource],
+    ontology: Sequence[Path],
+    shared: Sequence[Path],
+    options: Options,
+    cache: Cache,
+) -> list[Finding]:
+    """OWL: the ontology with the shared vocabulary once, then each article with them.
+
+    Cached apart from SHACL (a key without the shapes and the skipped checks), so --skip
+    shacl, or a change to the shapes, does not make HermiT run again.
+    """
+    from pillars.check import owl, owl_articles
+
+    owl_base = base_key(ontology, (), shared) + ":owl:" + hash_files([owl_articles.BATCH_SOURCE])
+    use_cache = options.use_cache and not options.want_shacl_report
+    key = hashlib.sha256(f"owl-base:{owl_base}".encode()).hexdigest()
+    found = cache.get(key) if use_cache else None
+    if found is None:
+        found = owl.run_base(corpus)
+        if options.use_cache:
+            cache.put(key, found)
+    findings = list(found)
+    articles = [u for u in units if not is_shared(u)]
+    keys = {u.graph: unit_key(owl_base, u.files, u.text_file) for u in articles}
+    todo: list[GraphSource] = []
+    for unit in articles:
+        hit = cache.get(keys[unit.graph]) if use_cache else None
+        if hit is None:
+            todo.append(unit)
+        else:
+            findings.extend(hit)
+    if todo:
+        base = owl_articles.load_base(corpus)
+        if base is None:
+            return findings  # the ontology or shared vocabulary does not parse: reported above
+        jobs = options.jobs or os.cpu_count() or 1
+        for graph, article_findings in owl_articles.check(todo, base, jobs).items():
+            findings.extend(article_findings)
+            if options.use_cache:
+                cache.put(keys[graph], article_findings)
+    return findings
+
+
 def _corpus_checks(corpus: Corpus, checks: list[str]) -> list[Finding]:
     findings: list[Finding] = []
     if "owl" in checks:
@@ -209,6 +261,11 @@ def _files(corpus: Corpus, graph: str) -> tuple[Path, ...]:
 @click.option("--jobs", "-j", type=int, default=0, help="Parallel processes (default: CPUs).")
 @click.option("--no-cache", is_flag=True, help="Validate every article, cached or not.")
 @click.option(
+    "--owl-whole-corpus", is_flag=True,
+    help="Reason with HermiT over all articles at once instead of one article at a time: "
+    "also finds contradictions that need two articles' data, but slow on large corpora.",
+)  # fmt: skip
+@click.option(
     "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Where passing results are remembered (default: var/check-cache).",
 )  # fmt: skip
@@ -219,6 +276,7 @@ def check(
     skip: tuple[str, ...],
     jobs: int,
     no_cache: bool,
+    owl_whole_corpus: bool,
     cache_dir: Path | None,
 ) -> None:
     """Check PATHs (Turtle files or article folders, anywhere on disk) or the whole corpus.
@@ -227,7 +285,9 @@ def check(
     ontology hygiene queries against the bundled ontology and shapes. Exit code 0: conforms;
     1: violations found; 2: the check could not run.
     """
-    options = Options(frozenset(skip), jobs, not no_cache, cache_dir, shacl_report is not None)
+    options = Options(
+        frozenset(skip), jobs, not no_cache, cache_dir, shacl_report is not None, owl_whole_corpus
+    )
     try:
         report, shacl_reports = run_checks(list(paths), options)
     except CheckCannotRun as err:

@@ -11,6 +11,7 @@ else in Pillars needs Java.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -40,8 +41,8 @@ PROFILE_SOURCE = Path(__file__).with_name("OwlProfile.java")
 PROFILE_TIMEOUT_S = 120
 _FIRST_IRI = re.compile(r"<([^<>\s]+)>")
 
-# HermiT's own heap; the default of owlready2 (2 GB) is more than a corpus of articles needs
-# and the CI machine is shared.
+# HermiT's heap for the ontology alone or one article; the default of owlready2 (2 GB) is more
+# than that needs and the CI machine is shared. A whole-corpus run gets more (whole_corpus_heap_mb).
 JAVA_MEMORY_MB = 1000
 
 
@@ -51,8 +52,40 @@ def java_executable() -> str | None:
 
 
 def run(corpus: Corpus, with_instances: bool = True) -> list[Finding]:
-    """Check the ontology (and, by default, every instance graph) with owlready2 and HermiT."""
-    sources = _reasoning_sources(corpus.sources, with_instances)
+    """Check the ontology (and, by default, every instance graph) with owlready2 and HermiT.
+
+    With instances this is one HermiT run over the whole corpus: the only way to see a
+    contradiction that needs two articles at once, but its cost grows faster than the corpus
+    (`pillars check --owl-whole-corpus`). `pillars check` reasons per article instead
+    (`run_base` once, then `pillars.check.owl_articles`).
+    """
+    what = "corpus" if with_instances else "ontology"
+    heap = whole_corpus_heap_mb() if with_instances else JAVA_MEMORY_MB
+    return _run(_reasoning_sources(corpus.sources, with_instances), with_instances, what, heap)
+
+
+def run_base(corpus: Corpus) -> list[Finding]:
+    """The ontology with the shared vocabulary, no article: what every article is checked with.
+
+    Unsatisfiable classes and profile violations of the ontology are found here once, not
+    repeated for every article.
+    """
+    sources = [s for s in corpus.sources if s.graph in (ONTOLOGY_GRAPH, SHARED_GRAPH)]
+    return _run(sources, True, "ontology with the shared vocabulary", JAVA_MEMORY_MB)
+
+
+def whole_corpus_heap_mb() -> int:
+    """HermiT's heap for one run over everything: half the machine's memory, at most 8 GB."""
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError):
+        return JAVA_MEMORY_MB
+    return max(JAVA_MEMORY_MB, min(8000, physical // 2))
+
+
+def _run(
+    sources: Sequence[GraphSource], with_instances: bool, what: str, heap_mb: int
+) -> list[Finding]:
     try:
         selected = [(source.graph, quads) for source, quads in read_all(sources)]
     except CorpusError as err:
@@ -74,10 +107,9 @@ def run(corpus: Corpus, with_instances: bool = True) -> list[Finding]:
             )
         )
         return findings
-    what = "corpus" if with_instances else "ontology"
     with tempfile.TemporaryDirectory(prefix="pillars-owl-") as tmp:
-        outcome = _reason(Path(tmp), selected, what)
-        findings.extend(dl_profile(java, Path(tmp) / f"{what}.nt"))
+        outcome = _reason(Path(tmp), selected, what, heap_mb)
+        findings.extend(dl_profile(java, Path(tmp) / "reasoned.nt"))
         findings.extend(outcome.findings)
         if outcome.inconsistent and with_instances:
             findings.extend(_localise(Path(tmp), selected))
@@ -102,9 +134,14 @@ def _write_ntriples(path: Path, graphs: Sequence[tuple[str, list[ox.Quad]]]) -> 
     ox.serialize(triples, str(path), format=ox.RdfFormat.N_TRIPLES)
 
 
-def _reason(tmp: Path, graphs: Sequence[tuple[str, list[ox.Quad]]], what: str) -> _Outcome:
+def _reason(
+    tmp: Path,
+    graphs: Sequence[tuple[str, list[ox.Quad]]],
+    what: str,
+    heap_mb: int = JAVA_MEMORY_MB,
+) -> _Outcome:
     """Load `graphs` into a fresh owlready2 World and run HermiT over it."""
-    path = tmp / f"{what}.nt"
+    path = tmp / "reasoned.nt"
     _write_ntriples(path, graphs)
     world = owlready2.World()  # isolated: nothing leaks into owlready2's default world
     try:
@@ -116,7 +153,9 @@ def _reason(tmp: Path, graphs: Sequence[tuple[str, list[ox.Quad]]], what: str) -
                          rule="owlready2-load")],
                 False,
             )  # fmt: skip
-        owlready2.reasoning.JAVA_MEMORY = JAVA_MEMORY_MB
+        # owlready2's -Xmx for HermiT (its default, 2,000 MB, is too little for a large corpus
+        # in one run and more than one article needs).
+        owlready2.reasoning.JAVA_MEMORY = heap_mb
         try:
             # xsd:gYear is not in the OWL 2 datatype map; HermiT would refuse the whole
             # ontology over it, so those values are left to SHACL.
