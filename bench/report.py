@@ -428,8 +428,16 @@ articles) and cProfile in process:
   answered (RSS per round is in the tables) and ended near the 1 GiB target on 1,000
   articles. `--evaluators 1` or a smaller `result_cache_bytes` lowers it.
 
+- **Idle evaluators**: in the profile at 4 clients each of the two evaluators was busy only
+  about 35 % of the time and the web process about 20 %: an evaluator waits while the web
+  process hands its answer back and the next job over. More evaluators than cores
+  (`--evaluators 4`) should keep the cores busy; a quick A/B of 2 against 4 evaluators was
+  inconclusive because other work on this shared machine (load average near 10) swamped the
+  difference, so the default is unchanged.
+
 What would close the uncached gap (not done here, each a larger change than a benchmark
-should make): answer `/sparql` from a leaner HTTP path (a compiled WSGI server, or the
+should make): overlap the hand-over with more evaluators once measured on a quiet machine,
+answer `/sparql` from a leaner HTTP path (a compiled WSGI server, or the
 evaluator answering the socket itself), send answers from the evaluators without pickling
 them, and let the evaluators use pyoxigraph's Rust serializers when a query cannot reach
 the row limit. The result cache already makes a repeated query cost one dictionary lookup,
