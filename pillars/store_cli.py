@@ -13,6 +13,7 @@ import click
 from pillars.corpus import CorpusError, discover
 from pillars.namespaces import PREFIXES
 from pillars.server.evaluator import Job, evaluate
+from pillars.server.scan import scan
 from pillars.settings import Settings
 from pillars.store import StoreError, build_disk_store, memory_store, open_read_only
 
@@ -83,7 +84,9 @@ def query(
         "json": ("json", "jsonld"),
     }[fmt]
     max_rows = Settings().max_rows
-    answer = evaluate(store, Job(text, result_format, graph_format, max_rows))
+    answer = evaluate(
+        store, Job(text, result_format, graph_format, max_rows, *dataset(text, store))
+    )
     if answer.format is None:
         click.echo(f"error: {answer.body.decode('utf-8')}", err=True)
         sys.exit(1)
@@ -97,6 +100,26 @@ def query(
         click.echo(f"note: truncated to the first {max_rows} rows (max_rows)", err=True)
 
 
+def dataset(text: str, store: Any) -> tuple[bool, tuple[str, ...] | None, tuple[str, ...] | None]:
+    """(union default graph?, default graphs, named graphs) for `Job`, as the server does: a
+    query with FROM or FROM NAMED gets exactly those graphs (with the union switched on,
+    pyoxigraph would ignore them), and only graphs the store holds can be named."""
+    found = scan(text)
+    if not (found.from_graphs or found.from_named):
+        return True, None, None
+    held = {g.value for g in store.named_graphs()}
+    for graph in (*found.from_graphs, *found.from_named):
+        if graph not in held:
+            raise click.ClickException(
+                f"graph <{graph}> is not in the store: FROM and FROM NAMED select only its "
+                f"named graphs ({', '.join(sorted(held))})"
+            )
+    return False, None, None  # the query's own FROM clauses make its dataset
+
+
+CELL_WIDTH = 80  # a table cell longer than this is cut: one article text is 40,000 characters
+
+
 def compact(term: dict[str, Any]) -> str:
     """A term as a person reads it: prefixed names where a Pillars prefix fits."""
     value = str(term["value"])
@@ -107,7 +130,8 @@ def compact(term: dict[str, Any]) -> str:
         return f"<{value}>"
     if term["type"] == "bnode":
         return "_:" + value
-    return value.replace("\n", " ")
+    value = value.replace("\n", " ")
+    return value if len(value) <= CELL_WIDTH else value[: CELL_WIDTH - 1] + "…"
 
 
 def table(doc: dict[str, Any]) -> str:

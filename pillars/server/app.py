@@ -61,7 +61,11 @@ def register_blueprints(app: Flask) -> None:
 def _plain_http_error(err: HTTPException) -> Response:
     """Short plain-text errors (405 keeps its Allow header); never a stack trace."""
     resp = Response(status=err.code or 500, headers=err.get_headers())
-    resp.set_data(f"{err.code} {err.name}: {err.description}\n")
+    description = err.description
+    if err.code == 413:  # Werkzeug's words do not say what the limit is
+        limit = current_app.extensions["pillars.settings"].max_request_bytes
+        description = f"the request body is larger than {limit} bytes (max_request_bytes)"
+    resp.set_data(f"{err.code} {err.name}: {description}\n")
     resp.content_type = "text/plain; charset=utf-8"
     return resp
 

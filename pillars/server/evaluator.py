@@ -25,6 +25,7 @@ from pillars.namespaces import PREFIXES
 from pillars.remote import RemoteError
 from pillars.search import Extensions, SearchIndex, lazy
 from pillars.server.results import WRITERS
+from pillars.server.scan import is_update
 
 RESULT_MEDIA = {
     "json": ox.QueryResultsFormat.JSON,
@@ -41,6 +42,7 @@ GRAPH_MEDIA = {
     "trig": ox.RdfFormat.TRIG,
 }
 WITH_PREFIXES = {"turtle", "trig", "rdfxml"}
+READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ def evaluate(store: ox.Store, job: Job, extensions: Extensions | None = None) ->
     except RemoteError as err:  # a remote store (serve --store URL): 400, 502 or 504
         return _error(err.status, _short(str(err)))
     except SyntaxError as err:
+        if is_update(job.query):
+            return _error(403, READ_ONLY)
         return _error(400, f"query syntax error: {_short(str(err.msg))}")
     except (OSError, ValueError, TypeError, RuntimeError) as err:
         # Errors raised while evaluating (e.g. a failing SERVICE call): pyoxigraph's message,

@@ -30,9 +30,13 @@ RESULT_FORMATS: tuple[Format, ...] = (
     Format("tsv", "text/tab-separated-values", (), ("tab",)),
 )
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", ("application/x-turtle",), ("ttl",)),
+    # "n3" and "rdf+xml": the `format=` values SPARQLWrapper sends for N3 and RDFXML (every
+    # Turtle document is N3).
+    Format("turtle", "text/turtle", ("application/x-turtle",), ("ttl", "n3")),
     Format("ntriples", "application/n-triples", ("text/plain",), ("nt", "n-triples")),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "xml")),
+    Format(
+        "rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "xml", "rdf+xml")
+    ),
     Format("jsonld", "application/ld+json", ("application/json",), ("json-ld", "json")),
     Format("nquads", "application/n-quads", (), ("nq", "n-quads")),
     Format("trig", "application/trig"),
@@ -122,7 +126,8 @@ def choose(ranges: list[Range], formats: tuple[Format, ...]) -> Format | None:
 
 def by_name(value: str, formats: tuple[Format, ...]) -> Format | None:
     """A `format=` value: a short name or a media type (parameters ignored)."""
-    value = value.split(";")[0].strip().lower()
+    # An unencoded "+" in a URL arrives as a space: format=application/sparql-results+json.
+    value = value.split(";")[0].strip().lower().replace(" ", "+")
     for fmt in formats:
         if value in (fmt.key, fmt.media_type, *fmt.aliases, *fmt.names):
             return fmt

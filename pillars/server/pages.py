@@ -357,7 +357,22 @@ def _ontology_html(triples: list[ox.Triple]) -> str:
         html = pages_ontology.documentation(data)
     except pages_ontology.DocsError as err:
         return render_template("ontology_fallback.html", reason=str(err))
+    html = html.replace("<html>", '<html lang="en">', 1).replace("</head>", _PHONE_CSS, 1)
     return html.replace("<body>", "<body>" + home, 1)
+
+
+# pyLODE's page has no viewport and a fixed table of contents 180px wide over the content:
+# on a phone the contents list covers the text. Below 50rem it goes after the content.
+_PHONE_CSS = (
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<style>@media (max-width: 50rem) {"
+    " body { padding: 1rem; } #content { width: auto; } #pylode { display: none; }"
+    " #toc { position: static; width: auto; height: auto; border: 0;"
+    " border-top: 1px solid navy; margin-top: 2rem; }"
+    " code { font-size: 1rem; overflow-wrap: anywhere; }"
+    " .entity th { width: auto; } .entity table, .entity td { overflow-wrap: anywhere; }"
+    "}</style></head>"
+)
 
 
 # ---------------------------------------------------------------- named graphs and dumps

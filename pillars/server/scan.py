@@ -119,6 +119,30 @@ def scan(query: str) -> Scan:
     return result
 
 
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+
+def is_update(query: str) -> bool:
+    """Does the text begin (after PREFIX and BASE declarations) like a SPARQL Update?
+
+    Asked only of text that failed to parse as a query, so that an update sent as `query=`
+    is told the endpoint is read-only rather than "expected CONSTRUCT".
+    """
+    toks = tokens(query)
+    i = 0
+    while i < len(toks):
+        word = toks[i][1].upper() if toks[i][0] in ("word", "pname") else ""
+        if word == "PREFIX":
+            i += 3
+        elif word == "BASE":
+            i += 2
+        else:
+            return word in UPDATE_WORDS
+    return False
+
+
 def allowed(target: str | None, prefixes: tuple[str, ...]) -> bool:
     """Is `target` an endpoint under one of `prefixes`? Scheme, host and port must be equal
     (so `http://example.org` does not admit `http://example.org.evil.net/`) and the path must

@@ -85,13 +85,25 @@ def validate() -> Response:
 
 def _parse(data: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
     try:
-        return list(ox.parse(data, format=fmt, base_iri=DRAFT_BASE))
+        triples = list(ox.parse(data, format=fmt, base_iri=DRAFT_BASE))
     except SyntaxError as err:
-        where = f"line {err.lineno}" + (f", column {err.offset}" if err.offset else "")
         why = str(err.msg).split(": ", 1)[-1]
+        if "LoadDocumentCallback" in why:  # pyoxigraph's words for a remote @context
+            raise ProtocolError(
+                400, "JSON-LD @context given by URL: nothing is fetched; put the context inline"
+            ) from None
+        if err.lineno is None:
+            raise ProtocolError(400, f"syntax error: {why}") from None
+        where = f"line {err.lineno}" + (f", column {err.offset}" if err.offset else "")
         raise ProtocolError(400, f"syntax error at {where}: {why}") from None
     except ValueError as err:  # e.g. bytes that are not UTF-8
         raise ProtocolError(400, f"cannot read the body: {err}") from None
+    if not triples:
+        # An empty draft "conforms" vacuously; most often the client sent nothing at all
+        # (curl --data-binary @wrong-path sends an empty body).
+        raise ProtocolError(400, "the body holds no triples: send the draft's Turtle, JSON-LD or "
+                                 "N-Triples")  # fmt: skip
+    return triples
 
 
 def _context() -> Context:

@@ -1,0 +1,162 @@
+"""Regressions found by trying Pillars as a new user would (one test per defect).
+
+Expected values come from pyoxigraph queried directly or from the protocol's own words, never
+from the code under test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from pillars.cli import main
+from pillars.namespaces import SHARED_GRAPH
+from pillars.server.app import create_app
+from pillars.settings import Settings
+from pillars.store import memory_store
+
+
+@pytest.fixture(scope="module")
+def reference() -> ox.Store:
+    return memory_store()
+
+
+@pytest.fixture(scope="module")
+def app(reference: ox.Store) -> Iterator[Flask]:
+    app = create_app(Settings(query_timeout=20, evaluators=1, result_cache_bytes=0), reference)
+    yield app
+    app.extensions["pillars.pool"].close()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "PREFIX ex: <http://example.org/>\nDELETE WHERE { ex:a ?p ?o }",
+        "# a comment first\nclear all",
+    ],
+)
+def test_update_sent_as_query_is_refused_as_read_only(client: FlaskClient, update: str) -> None:
+    # It used to get 400 "query syntax error: ... expected CONSTRUCT".
+    for r in (
+        client.get("/sparql", query_string={"query": update}),
+        client.post("/sparql", data={"query": update}),
+        client.post("/sparql", data=update, content_type="application/sparql-query"),
+    ):
+        assert r.status_code == 403, r.data
+        assert b"read-only" in r.data and b"CONSTRUCT" not in r.data
+
+
+def test_a_real_syntax_error_is_still_400(client: FlaskClient) -> None:
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"})
+    assert r.status_code == 400 and b"syntax error" in r.data
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("n3", ox.RdfFormat.TURTLE), ("rdf+xml", ox.RdfFormat.RDF_XML)],
+)
+def test_sparqlwrapper_format_names_for_graphs(
+    client: FlaskClient, name: str, fmt: ox.RdfFormat
+) -> None:
+    # SPARQLWrapper's setReturnFormat(N3 | RDFXML) sends format=n3 / format=rdf+xml.
+    query = "CONSTRUCT WHERE { ?s a <https://w3id.org/pillars/ontology#State> }"
+    r = client.get("/sparql", query_string={"query": query, "format": name, "output": name})
+    assert r.status_code == 200, r.data
+    assert r.mimetype == fmt.media_type
+    assert len(list(ox.parse(r.data, format=fmt))) > 0
+
+
+def test_unencoded_plus_in_format_media_type(client: FlaskClient) -> None:
+    # format=application/sparql-results+json typed into a URL: the "+" arrives as a space.
+    r = client.get("/sparql?query=ASK%7B%7D&format=application/sparql-results+json")
+    assert r.status_code == 200, r.data
+    assert r.mimetype == "application/sparql-results+json"
+
+
+def test_validate_empty_body_is_not_a_pass(client: FlaskClient) -> None:
+    # curl --data-binary @wrong-path sends nothing; it used to answer "conforms": true.
+    for body in (b"", b"@prefix ex: <http://example.org/> .\n"):
+        r = client.post("/validate", data=body, content_type="text/turtle")
+        assert r.status_code == 400, r.data
+        assert b"no triples" in r.data
+
+
+def test_validate_remote_jsonld_context_is_explained(client: FlaskClient) -> None:
+    body = b'{"@context": "http://127.0.0.1:9/ctx.jsonld", "@id": "http://e/a", "label": "x"}'
+    r = client.post("/validate", data=body, content_type="application/ld+json")
+    assert r.status_code == 400
+    assert b"None" not in r.data and b"LoadDocumentCallback" not in r.data
+    assert b"@context" in r.data and b"inline" in r.data
+
+
+def test_413_names_the_limit(client: FlaskClient, app: Flask) -> None:
+    limit = app.extensions["pillars.settings"].max_request_bytes
+    big = b"ASK {} #" + b"x" * limit
+    r = client.post("/sparql", data=big, content_type="application/sparql-query")
+    assert r.status_code == 413
+    assert str(limit).encode() in r.data and b"max_request_bytes" in r.data
+
+
+def test_ontology_docs_fit_a_phone(client: FlaskClient) -> None:
+    r = client.get("/ontology", headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    assert '<meta name="viewport" content="width=device-width' in page
+    head = page[: page.index("</head>")]
+    assert "@media (max-width: 50rem)" in head and "#toc { position: static" in head
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_query_table_cuts_long_cells() -> None:
+    # The article text (~40,000 characters) used to pad every row of the table to its width:
+    # SELECT * { ?s ?p ?o } printed 389 MB.
+    code, out = run_cli(
+        "query",
+        "SELECT ?o WHERE { ?s <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core"
+        "#isString> ?o }",
+    )
+    assert code == 0, out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert lines[2].startswith("milestone in their bilateral relations.")
+    assert lines[2].endswith("…")
+
+
+def test_query_honours_from(reference: ox.Store) -> None:
+    # The union default graph used to be switched on, so FROM was silently ignored.
+    expected = len(list(reference.quads_for_pattern(None, None, None, ox.NamedNode(SHARED_GRAPH))))
+    code, out = run_cli(
+        "query",
+        f"SELECT (COUNT(*) AS ?n) FROM <{SHARED_GRAPH}> WHERE {{ ?s ?p ?o }}",
+        "--format",
+        "csv",
+    )
+    assert code == 0, out
+    assert out.split() == ["n", str(expected)]
+
+
+def test_query_refuses_from_a_graph_not_in_the_store() -> None:
+    code, out = run_cli("query", "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
+    assert code == 1
+    assert "file:///etc/passwd" in out and "not in the store" in out
+
+
+def test_query_update_says_read_only() -> None:
+    result = CliRunner().invoke(main, ["query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"])
+    assert result.exit_code == 1
+    assert "read-only" in result.output and "CONSTRUCT" not in result.output
