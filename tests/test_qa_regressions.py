@@ -160,3 +160,24 @@ def test_query_update_says_read_only() -> None:
     result = CliRunner().invoke(main, ["query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"])
     assert result.exit_code == 1
     assert "read-only" in result.output and "CONSTRUCT" not in result.output
+
+
+def test_unknown_path_gets_a_page_with_the_menu(client: FlaskClient) -> None:
+    # It used to be Flask's bare "Not Found" page, with no way back to the site.
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = client.get("/no-such-page", headers={"Accept": browser})
+    assert r.status_code == 404 and r.mimetype == "text/html"
+    page = r.get_data(as_text=True)
+    assert "/no-such-page" in page and 'href="/query"' in page and 'href="/sparql"' in page
+    r = client.get("/no-such-page", headers={"Accept": "*/*"})
+    assert r.status_code == 404 and r.mimetype == "text/plain"
+
+
+def test_unknown_iri_with_extension_suggests_close_names(client: FlaskClient) -> None:
+    art = "/id/iranian-russian-security-convergence/"
+    r = client.get(art + "ev-threat-sanctions.html", headers={"Accept": "text/html"})
+    assert r.status_code == 404
+    page = r.get_data(as_text=True)
+    assert "ev-threat-sanctions.html" not in page  # names the IRI, not the file asked for
+    did_you_mean = page[page.index("Did you mean") : page.index("Resources under")]
+    assert "art:ev-threat-global-sanctions" in did_you_mean

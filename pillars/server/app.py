@@ -9,7 +9,7 @@ every /sparql query runs in, with the time limit) and "pillars.cache" (answers b
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from pillars.server.cache import ResultCache
@@ -44,6 +44,7 @@ def create_app(
     register_blueprints(app)
     for code in (400, 405, 413, 415):
         app.register_error_handler(code, _plain_http_error)
+    app.register_error_handler(404, _not_found)
     app.register_error_handler(Exception, _plain_server_error)
     return app
 
@@ -68,6 +69,16 @@ def _plain_http_error(err: HTTPException) -> Response:
     resp.set_data(f"{err.code} {err.name}: {description}\n")
     resp.content_type = "text/plain; charset=utf-8"
     return resp
+
+
+def _not_found(err: HTTPException) -> Response:
+    """A path no area answers: a page with the site's menu for browsers, else plain text.
+    (Unknown /id/ IRIs get their own page, with suggestions, from the pages area.)"""
+    wants = request.accept_mimetypes.best_match(["text/plain", "text/html"])
+    if wants == "text/html" and "pages" in current_app.blueprints:
+        page = render_template("missing.html", path=request.path)
+        return Response(page, 404, mimetype="text/html")
+    return _plain_http_error(err)
 
 
 def _plain_server_error(err: Exception) -> Response | HTTPException:

@@ -160,7 +160,8 @@ def resource(path: str) -> Response:
     if (path == "" or path.endswith("/")) and fmt is None:
         return _index(iri)
     if not exists(store(), iri):
-        return _not_found(iri)
+        # Name what was looked for without the extension, so that suggestions match names.
+        return _not_found(ID + stem if fmt is not None else iri)
     fmt = negotiate(request.accept_mimetypes)
     if fmt is None:
         return _not_acceptable()
@@ -224,7 +225,9 @@ def _not_found(iri: str) -> Response:
             f"404 Not Found: no resource {iri} in this dataset\n", 404, mimetype="text/plain"
         )
     parent = iri.rsplit("/", 1)[0] + "/"
-    siblings = _iris_under(parent)
+    # Suggestions look at every sibling (up to a bound): with the default 500, names late in
+    # the alphabet (an article's ev-threat-...) were never suggested.
+    siblings = _iris_under(parent, limit=5000)
     names = {local_name(s): s for s in siblings}
     close = difflib.get_close_matches(local_name(iri), list(names), n=5, cutoff=0.5)
     suggestions = [value_of(store(), ox.NamedNode(names[c]), link) for c in close]
