@@ -86,6 +86,7 @@ def test_graph_limit_and_offset(index: SearchIndex) -> None:
 def test_on_disk_index_is_kept_and_rebuilt_when_the_store_is(tmp_path: Path) -> None:
     folder = tmp_path / "store"
     build_disk_store(folder)
+    assert (folder / INDEX_FILE).is_file(), "pillars load builds the index with the store"
     store = open_read_only(folder)
     first = SearchIndex.on_disk(folder, store)
     assert (folder / INDEX_FILE).is_file() and len(first) > 100
