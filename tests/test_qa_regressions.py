@@ -181,3 +181,18 @@ def test_unknown_iri_with_extension_suggests_close_names(client: FlaskClient) ->
     assert "ev-threat-sanctions.html" not in page  # names the IRI, not the file asked for
     did_you_mean = page[page.index("Did you mean") : page.index("Resources under")]
     assert "art:ev-threat-global-sanctions" in did_you_mean
+
+
+def test_syntax_errors_read_like_sentences(client: FlaskClient) -> None:
+    # pyoxigraph lists character classes (['A' ..= 'Z' | '\u{00C0}'..='\u{00D6}' ...]) and
+    # buries an undeclared prefix among them ("expected one of Prefix not found, ['%'], ...").
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s foo:bar ?o }"})
+    assert r.status_code == 400
+    assert r.get_data(as_text=True).strip() == (
+        "query syntax error: error at 2:13: the prefix foo: is not declared: "
+        "add PREFIX foo: <IRI> first"
+    )
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o"})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400 and "error at 1:26" in body and '"}"' in body
+    assert "..=" not in body and "\\u{" not in body

@@ -109,11 +109,40 @@ def evaluate(store: ox.Store, job: Job, extensions: Extensions | None = None) ->
     except SyntaxError as err:
         if is_update(job.query):
             return _error(403, READ_ONLY)
-        return _error(400, f"query syntax error: {_short(str(err.msg))}")
+        return _error(400, f"query syntax error: {_short(syntax_message(str(err.msg), job.query))}")
     except (OSError, ValueError, TypeError, RuntimeError) as err:
         # Errors raised while evaluating (e.g. a failing SERVICE call): pyoxigraph's message,
         # with any file path (a storage error names the database's files) taken out.
         return _error(400, f"query evaluation error: {_short(str(err))}")
+
+
+# pyoxigraph's parser lists the character classes it could have read next, e.g.
+# ['A' ..= 'Z' | 'a' ..= 'z' | '\u{00C0}'..='\u{00D6}' ...]: noise to a person writing a query.
+_CHAR_CLASS = re.compile(r"\s*\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\],?")
+_POSITION = re.compile(r"error at (\d+:\d+)")
+
+
+_PNAME_BEFORE = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
+
+
+def syntax_message(message: str, query: str = "") -> str:
+    """pyoxigraph's syntax error, worded for a person: the position and the tokens it
+    expected, without character classes; an undeclared prefix named as such."""
+    where = _POSITION.match(message)
+    at = f"error at {where.group(1)}: " if where else ""
+    if "Prefix not found" in message:
+        name = ""
+        if where:  # the position is just after the prefixed name
+            line, column = (int(n) for n in where.group(1).split(":"))
+            lines = query.split("\n")
+            before = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
+            found = _PNAME_BEFORE.search(before)
+            name = f" {found.group(1) or ''}:" if found else ""
+        return f"{at}the prefix{name} is not declared: add PREFIX{name or ' name:'} <IRI> first"
+    cleaned = _CHAR_CLASS.sub("", message).strip().rstrip(",").strip()
+    if cleaned.endswith(("expected one of", "expected")):
+        return f"{at}unexpected text at this position"
+    return cleaned
 
 
 _PATH = re.compile(r"(?<![\w:/.])/(?:[\w.\-]+/)+[\w.\-]*")
