@@ -196,3 +196,10 @@ def test_syntax_errors_read_like_sentences(client: FlaskClient) -> None:
     body = r.get_data(as_text=True)
     assert r.status_code == 400 and "error at 1:26" in body and '"}"' in body
     assert "..=" not in body and "\\u{" not in body
+
+
+def test_settings_page_has_the_site_frame(client: FlaskClient) -> None:
+    # It was a bare table with no styles and no way back to the site.
+    page = client.get("/-/settings").get_data(as_text=True)
+    assert '<meta name="viewport"' in page and "pages.css" in page
+    assert 'href="/"' in page and "<code>max_rows</code>" in page

@@ -6,11 +6,10 @@ an evaluator process (`pool.py`), so this layer adds almost nothing per query.
 
 from __future__ import annotations
 
-import html
 import math
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from pillars.server.cache import ResultCache
@@ -325,17 +324,10 @@ def settings_json() -> Response:
 @bp.route("/-/settings")
 def settings_page() -> Response:
     values = settings().as_dict()
-    rows = "".join(
-        f"<tr><th id='{s.name}'><code>{s.name}</code></th>"
-        f"<td><code>{html.escape(str(values[s.name]))}</code></td>"
-        f"<td>{html.escape(str(s.default))}</td><td>{html.escape(s.help)}</td></tr>"
+    rows = [
+        {"name": s.name, "value": values[s.name], "default": s.default, "help": s.help}
         for s in SETTINGS
-    )
-    page = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Settings · Pillars"
-        "</title></head><body><h1>Settings</h1><p>The limits this server runs with "
-        "(<a href='/-/settings.json'>JSON</a>).</p><table><thead><tr><th>setting</th>"
-        f"<th>value</th><th>default</th><th>what it does</th></tr></thead><tbody>{rows}"
-        "</tbody></table></body></html>"
-    )
+    ]
+    # The site's page frame (menu, styles), so the page is readable and leads back.
+    page = render_template("settings.html", rows=rows)
     return Response(page, content_type="text/html; charset=utf-8")
