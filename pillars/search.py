@@ -17,6 +17,7 @@ import re
 import sqlite3
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -108,17 +109,28 @@ def disk_stamp(store_dir: Path) -> str:
 
 
 class SearchIndex:
-    """An FTS5 index of one store. Thread-safe (one connection, used under a lock)."""
+    """An FTS5 index of one store. Thread-safe: each thread reads through its own connection,
+    so searches from the server's request threads run side by side (SQLite releases the GIL).
+    """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-        self._lock = threading.Lock()
+    def __init__(self, connect: Callable[[], sqlite3.Connection], keep: sqlite3.Connection) -> None:
+        self._connect = connect
+        self._keep = keep  # an in-memory database lives as long as a connection to it does
+        self._local = threading.local()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
 
     @classmethod
     def in_memory(cls, store: ox.Store) -> SearchIndex:
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
-        _build(conn, store, "memory")
-        return cls(conn)
+        # A named shared-cache memory database: every thread's connection sees the same one.
+        uri = f"file:pillars-search-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        keep = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        _build(keep, store, "memory")
+        return cls(lambda: sqlite3.connect(uri, uri=True, check_same_thread=False), keep)
 
     @classmethod
     def on_disk(cls, store_dir: Path, store: ox.Store) -> SearchIndex:
@@ -129,12 +141,16 @@ class SearchIndex:
         """
         path = store_dir / INDEX_FILE
         stamp = disk_stamp(store_dir)
+
+        def connect() -> sqlite3.Connection:
+            return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
         if path.is_file():
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            conn = connect()
             try:
                 row = conn.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
                 if row and row[0] == stamp:
-                    return cls(conn)
+                    return cls(connect, conn)
             except sqlite3.DatabaseError:
                 pass
             conn.close()
@@ -147,7 +163,7 @@ class SearchIndex:
         _build(conn, store, stamp)
         conn.close()
         os.replace(tmp, path)
-        return cls(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False))
+        return cls(connect, connect())
 
     @classmethod
     def for_source(cls, source: StoreSource, store: ox.Store) -> SearchIndex:
@@ -156,8 +172,7 @@ class SearchIndex:
         return cls.in_memory(store)
 
     def __len__(self) -> int:
-        with self._lock:
-            return int(self._conn.execute("SELECT COUNT(*) FROM texts").fetchone()[0])
+        return int(self._conn().execute("SELECT COUNT(*) FROM texts").fetchone()[0])
 
     def search(
         self, words: str, limit: int = 20, offset: int = 0, graph: str | None = None
@@ -177,16 +192,16 @@ class SearchIndex:
             args.append(graph)
         sql += " ORDER BY rank LIMIT ? OFFSET ?"
         args += [limit, offset]
-        with self._lock:
-            rows = self._conn.execute(sql, args).fetchall()
+        rows = self._conn().execute(sql, args).fetchall()
         return [Hit(*row) for row in rows]
 
     def resources(self, words: str) -> frozenset[str]:
         """Every resource whose indexed text holds all the words."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT DISTINCT resource FROM texts WHERE texts MATCH ?", (fts_query(words),)
-            ).fetchall()
+        rows = (
+            self._conn()
+            .execute("SELECT DISTINCT resource FROM texts WHERE texts MATCH ?", (fts_query(words),))
+            .fetchall()
+        )
         return frozenset(r[0] for r in rows)
 
 

@@ -155,3 +155,13 @@ def test_a_lone_filter_becomes_values_from_the_index(index: SearchIndex, store: 
     assert rewrite(other, lambda: index) == other
     none = PREFIXES + 'SELECT ?e WHERE { ?e oa:exact ?x FILTER(pilfn:matches(?e, "zzqx")) }'
     assert list(store.query(rewrite(none, lambda: index), use_default_graph_as_union=True)) == []  # type: ignore[arg-type]
+
+
+def test_threads_search_side_by_side(index: SearchIndex) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    words = ["sanctions", "regime change", "NATO", "identity"] * 5
+    alone = {w: [h.resource for h in index.search(w, limit=50)] for w in set(words)}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda w: [h.resource for h in index.search(w, limit=50)], words))
+    assert together == [alone[w] for w in words]
