@@ -15,7 +15,7 @@ import click
 import pyoxigraph as ox
 
 from pillars.corpus import CorpusError, discover
-from pillars.namespaces import GRAPH, ID, PREFIXES
+from pillars.namespaces import GRAPH, ID, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, SHARED_GRAPH
 from pillars.store import StoreError, memory_store, open_read_only
 
 FORMATS = {
@@ -56,7 +56,9 @@ def select_graphs(store: ox.Store, names: tuple[str, ...] = ()) -> list[str]:
 def prefixes_for(graphs: list[str]) -> dict[str, str]:
     """The project's prefixes, plus art: when the graphs are one article's."""
     prefixes = dict(PREFIXES)
-    if len(graphs) == 1 and graphs[0].startswith(GRAPH):
+    # The ontology, shapes and shared graphs are no article: no art: for them.
+    special = (ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH)
+    if len(graphs) == 1 and graphs[0].startswith(GRAPH) and graphs[0] not in special:
         prefixes["art"] = f"{ID}{graphs[0].removeprefix(GRAPH)}/"
     return prefixes
 

@@ -20,6 +20,8 @@ from pillars.server.app import create_app
 from pillars.settings import Settings
 from pillars.store import memory_store
 
+SLUG = "iranian-russian-security-convergence"
+
 
 @pytest.fixture(scope="module")
 def reference() -> ox.Store:
@@ -203,3 +205,13 @@ def test_settings_page_has_the_site_frame(client: FlaskClient) -> None:
     page = client.get("/-/settings").get_data(as_text=True)
     assert '<meta name="viewport"' in page and "pages.css" in page
     assert 'href="/"' in page and "<code>max_rows</code>" in page
+
+
+@pytest.mark.parametrize("graph", ["ontology", "shapes", "shared"])
+def test_export_of_a_non_article_graph_declares_no_art_prefix(graph: str) -> None:
+    # It declared art: <https://w3id.org/pillars/id/ontology/>, a namespace that holds nothing.
+    code, out = run_cli("export", "--format", "turtle", "--graph", graph)
+    assert code == 0
+    assert "@prefix art:" not in out
+    code, out = run_cli("export", "--format", "turtle", "--graph", SLUG)
+    assert f"@prefix art: <https://w3id.org/pillars/id/{SLUG}/> ." in out
