@@ -6,7 +6,10 @@ from the code under test.
 
 from __future__ import annotations
 
+import shutil
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -15,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pillars.cli import main
+from pillars.corpus import discover
 from pillars.namespaces import SHARED_GRAPH
 from pillars.server.app import create_app
 from pillars.settings import Settings
@@ -215,3 +219,32 @@ def test_export_of_a_non_article_graph_declares_no_art_prefix(graph: str) -> Non
     assert "@prefix art:" not in out
     code, out = run_cli("export", "--format", "turtle", "--graph", SLUG)
     assert f"@prefix art: <https://w3id.org/pillars/id/{SLUG}/> ." in out
+
+
+def test_new_article_without_argument_has_an_honest_map(tmp_path: Path) -> None:
+    # A fresh `pillars new-article` folder: /map/<slug>.svg was a 200 with an empty body and
+    # the article page showed the legend of a map that was not there.
+    root = tmp_path / "corpus"
+    repo = Path(__file__).resolve().parent.parent
+    for part in ("ontology", "shapes", "instances/shared"):
+        shutil.copytree(repo / part, root / part)
+    text = tmp_path / "text.txt"
+    text.write_text("Intro words.\nFirst part\nBody of the article.\n", encoding="utf-8")
+    code, out = run_cli(
+        "new-article", "fresh-article", "--root", str(root), "--text", str(text),
+        "--title", "A Fresh Article", "--journal", "Journal of Tests", "--year", "2021",
+        "--author", "Ann Example", "--heading", "First part",
+    )  # fmt: skip
+    assert code == 0, out
+    app = create_app(Settings(evaluators=1), memory_store(discover(root)))
+    try:
+        c = app.test_client()
+        r = c.get("/map/fresh-article.svg")
+        assert r.status_code == 200 and r.mimetype == "image/svg+xml"
+        root_element = ET.fromstring(r.data)  # a well-formed SVG document
+        assert root_element.tag == "{http://www.w3.org/2000/svg}svg"
+        assert "No argument map yet" in r.get_data(as_text=True)
+        page = c.get("/id/fresh-article/article.html").get_data(as_text=True)
+        assert 'id="map-empty"' in page and 'class="mapbox"' not in page
+    finally:
+        app.extensions["pillars.pool"].close()

@@ -510,9 +510,19 @@ def argument_map(slug: str) -> Response:
     if slug not in _article_slugs():
         return _not_found(f"{request.url_root}map/{slug}.svg")
     built = pages_argmap.build(store(), slug)
+    if not built.nodes:  # a new article: an image that says so, not an empty (invalid) body
+        return Response(_EMPTY_MAP, mimetype="image/svg+xml")
     css = (Path(bp.static_folder or "") / "argmap.css").read_text(encoding="utf-8")
     svg = pages_argmap.svg(built, link).replace("</title>", f"</title><style>{css}</style>", 1)
     return Response(svg, mimetype="image/svg+xml")
+
+
+_EMPTY_MAP = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="520" height="40" role="img">'
+    "<title>No argument map yet</title>"
+    '<text x="8" y="25" font-family="sans-serif" font-size="14">'
+    "No argument map yet: the article states no thesis, pillars or limits.</text></svg>"
+)
 
 
 # ---------------------------------------------------------------- home and query UI
