@@ -93,22 +93,24 @@ def test_console_script_runs() -> None:
 
 
 def test_query_command_formats(tmp_path: Path) -> None:
+    # .stdout, not .output: a log line on stderr (another test may set up logging) must not
+    # spoil the document.
     q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     runner = CliRunner()
     as_csv = runner.invoke(main, ["query", "--format", "csv", q])
     assert as_csv.exit_code == 0, as_csv.output
-    rows = list(csv.reader(io.StringIO(as_csv.output)))
+    rows = list(csv.reader(io.StringIO(as_csv.stdout)))
     assert rows[0] == ["g", "n"] and len(rows) >= 4
     as_json = runner.invoke(main, ["query", "--format", "json", q])
-    bindings = json.loads(as_json.output)["results"]["bindings"]
+    bindings = json.loads(as_json.stdout)["results"]["bindings"]
     assert [(b["g"]["value"], b["n"]["value"]) for b in bindings] == [tuple(r) for r in rows[1:]]
     path = tmp_path / "q.rq"
     path.write_text(q, encoding="utf-8")
     table = runner.invoke(main, ["query", "-f", str(path)])
     assert table.exit_code == 0
-    lines = table.output.splitlines()
+    lines = table.stdout.splitlines()
     assert lines[0].split() == ["g", "n"] and lines[-1] == f"({len(rows) - 1} rows)"
-    assert runner.invoke(main, ["query", "ASK { ?s ?p ?o }"]).output == "true\n"
+    assert runner.invoke(main, ["query", "ASK { ?s ?p ?o }"]).stdout == "true\n"
 
 
 def test_query_command_errors() -> None:
