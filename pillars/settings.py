@@ -200,7 +200,8 @@ def _jsonable(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _default_text(setting: Setting) -> str:
+def default_text(setting: Setting) -> str:
+    """The default as the README and `--help` show it."""
     if setting.type is tuple:
         return "(none)" if not setting.default else ", ".join(setting.default)
     if setting.type is str:
@@ -212,7 +213,7 @@ def markdown_table() -> str:
     """The README's settings table."""
     lines = ["| setting | option | default | what it does |", "| --- | --- | --- | --- |"]
     for s in SETTINGS:
-        lines.append(f"| `{s.name}` | `{s.option}` | {_default_text(s)} | {s.help} |")
+        lines.append(f"| `{s.name}` | `{s.option}` | {default_text(s)} | {s.help} |")
     return "\n".join(lines) + "\n"
 
 

@@ -17,7 +17,7 @@ from gunicorn.app.base import BaseApplication
 
 from pillars.corpus import CorpusError, discover
 from pillars.remote import RemoteError, is_endpoint, remote_source
-from pillars.settings import SETTINGS, Setting, SettingError, Settings
+from pillars.settings import SETTINGS, Setting, SettingError, Settings, default_text
 from pillars.store import StoreError, StoreSource, memory_store, open_read_only
 
 GET_URL_LIMIT = 8190  # gunicorn's largest request line; longer GET queries must be POSTed
@@ -72,7 +72,7 @@ def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _option_kwargs(setting: Setting) -> dict[str, Any]:
-    help_text = f"{setting.help} [default: {setting.default or 'none'}]"
+    help_text = f"{setting.help} [default: {default_text(setting)}]"
     if setting.type is tuple:
         return {"multiple": True, "help": help_text, "metavar": "PREFIX"}
     kind = {float: click.FLOAT, int: click.INT, str: click.STRING}[setting.type]
