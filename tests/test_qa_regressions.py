@@ -248,3 +248,19 @@ def test_new_article_without_argument_has_an_honest_map(tmp_path: Path) -> None:
         assert 'id="map-empty"' in page and 'class="mapbox"' not in page
     finally:
         app.extensions["pillars.pool"].close()
+
+
+def test_serve_on_a_busy_port_says_so_at_once() -> None:
+    # It printed "serving on ...", loaded the corpus, then gunicorn retried for five seconds.
+    import socket
+    import time
+
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        started = time.monotonic()
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+        took = time.monotonic() - started
+    assert result.exit_code == 1
+    assert f"127.0.0.1:{port}" in result.output and "in use" in result.output
+    assert "serving on" not in result.output
+    assert took < 3

@@ -7,6 +7,8 @@ each one builds the app (and starts its evaluator processes) from the same `Stor
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -99,6 +101,19 @@ def open_source(store_dir: Path | None, root: Path | None) -> StoreSource:
         raise click.ClickException(str(err)) from err
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another server listens on, before loading anything: gunicorn would
+    print "serving on" first, retry for five seconds, then give up."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as err:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {os.strerror(err.errno) if err.errno else err}; "
+            "is another server running there? choose another --port"
+        ) from None
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port (0: any free).")
@@ -121,6 +136,8 @@ def open_source(store_dir: Path | None, root: Path | None) -> StoreSource:
 def serve(host: str, port: int, store_dir: str | None, root: Path | None, **values: Any) -> None:
     """Serve the SPARQL endpoint and the site under gunicorn."""
     settings = settings_from_options(values)
+    if port:
+        check_port_free(host, port)
     if store_dir is not None and is_endpoint(store_dir):
         try:  # another kind of store source: every protection applies unchanged
             source = remote_source(store_dir, settings.query_timeout)
