@@ -264,3 +264,14 @@ def test_serve_on_a_busy_port_says_so_at_once() -> None:
     assert f"127.0.0.1:{port}" in result.output and "in use" in result.output
     assert "serving on" not in result.output
     assert took < 3
+
+
+def test_turtle_answers_write_article_iris_without_escaped_slashes(client: FlaskClient) -> None:
+    # With the id: prefix, Turtle answers read id:iranian-russian-security-convergence\/ev-...
+    query = "DESCRIBE <https://w3id.org/pillars/id/actor/iran>"
+    r = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    body = r.get_data(as_text=True)
+    assert "\\/" not in body
+    assert f"<https://w3id.org/pillars/id/{SLUG}/ev-convergence>" in body
+    assert "actor:iran " in body  # the other prefixes still apply

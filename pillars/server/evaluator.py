@@ -42,6 +42,9 @@ GRAPH_MEDIA = {
     "trig": ox.RdfFormat.TRIG,
 }
 WITH_PREFIXES = {"turtle", "trig", "rdfxml"}
+# Without id: an article's IRIs are written in full; with it they read
+# id:iranian-russian-security-convergence\/ev-thesis (a slash must be escaped in a local name).
+ANSWER_PREFIXES = {name: iri for name, iri in PREFIXES.items() if name != "id"}
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
 
 
@@ -156,7 +159,7 @@ def _short(message: str, limit: int = 300) -> str:
 
 
 def serialize_graph(
-    triples: list[Any], key: str, prefixes: dict[str, str] | None = PREFIXES
+    triples: list[Any], key: str, prefixes: dict[str, str] | None = ANSWER_PREFIXES
 ) -> bytes:
     """Triples in a graph format; dataset formats get them as quads of the default graph."""
     fmt = GRAPH_MEDIA[key]
