@@ -60,11 +60,18 @@ def contradict(article: Path) -> None:
 def test_inconsistent_article_is_named_and_the_others_pass(corpus: Path) -> None:
     need_java()
     contradict(corpus / "art-0002")
+    # A contradiction through a property's range, declared in the ontology (pil:perceiver
+    # -> pil:Actor, disjoint with the threat it is given): the article's triples must be
+    # read with the ontology's property declarations.
+    with (corpus / "art-0003" / "article.ttl").open("a", encoding="utf-8") as out:
+        art = "https://w3id.org/pillars/id/art-0003/"
+        out.write(f"\n<{art}threat-1> <{PIL}perceiver> <{art}threat-2> .\n")
     code, report = run(str(corpus), "--no-cache", *OWL_ONLY)
     assert code == 1
-    found = owl_findings(report)
+    found = sorted(owl_findings(report), key=lambda f: f["resource"])
     assert [(f["rule"], f["resource"]) for f in found] == [
-        ("hermit-consistency", GRAPH + "art-0002")
+        ("hermit-consistency", GRAPH + "art-0002"),
+        ("hermit-consistency", GRAPH + "art-0003"),
     ]
     assert found[0]["file"].endswith("art-0002/article.ttl")
     assert "graph https://w3id.org/pillars/graph/art-0002" in found[0]["message"]

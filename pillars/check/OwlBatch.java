@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.Set;
@@ -21,10 +22,14 @@ import org.semanticweb.HermiT.Reasoner;
 import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.io.StreamDocumentSource;
 import org.semanticweb.owlapi.model.OWLOntology;
+import org.semanticweb.owlapi.model.OWLOntologyManager;
 import org.semanticweb.owlapi.profiles.OWL2DLProfile;
 import org.semanticweb.owlapi.profiles.OWLProfileViolation;
 
 public class OwlBatch {
+    static final String RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+    static final String OWL = "http://www.w3.org/2002/07/owl#";
+
     static String clean(String s) {
         return s.replace('\n', ' ').replace('\t', ' ');
     }
@@ -39,15 +44,24 @@ public class OwlBatch {
 
     public static void main(String[] args) throws Exception {
         byte[] baseBytes = Files.readAllBytes(new File(args[0]).toPath());
-        Set<String> base = violations(OWLManager.createOWLOntologyManager()
-            .loadOntologyFromOntologyDocument(new ByteArrayInputStream(baseBytes)));
+        OWLOntologyManager manager = OWLManager.createOWLOntologyManager();
+        OWLOntology baseOntology =
+            manager.loadOntologyFromOntologyDocument(new ByteArrayInputStream(baseBytes));
+        Set<String> base = violations(baseOntology);
+        // Each article is an ontology that imports the base, parsed in the manager that
+        // already holds the base: the base is parsed once per batch, not once per article,
+        // and the parser still sees its property declarations through the import.
+        String header = "<urn:pillars:article> <" + RDF + "type> <" + OWL + "Ontology> .\n"
+            + "<urn:pillars:article> <" + OWL + "imports> <"
+            + baseOntology.getOntologyID().getOntologyIRI() + "> .\n";
+        byte[] headerBytes = header.getBytes(StandardCharsets.UTF_8);
         for (int i = 1; i < args.length; i++) {
             String file = args[i];
             try {
                 SequenceInputStream both = new SequenceInputStream(
-                    new ByteArrayInputStream(baseBytes), new FileInputStream(file));
-                OWLOntology ontology = OWLManager.createOWLOntologyManager()
-                    .loadOntologyFromOntologyDocument(new StreamDocumentSource(both));
+                    new ByteArrayInputStream(headerBytes), new FileInputStream(file));
+                OWLOntology ontology =
+                    manager.loadOntologyFromOntologyDocument(new StreamDocumentSource(both));
                 for (String v : violations(ontology)) {
                     if (!base.contains(v)) System.out.println(file + "\tprofile\t" + v);
                 }
@@ -57,6 +71,7 @@ public class OwlBatch {
                 Reasoner reasoner = new Reasoner(config, ontology);
                 System.out.println(file + "\t" + (reasoner.isConsistent() ? "ok" : "inconsistent"));
                 reasoner.dispose();
+                manager.removeOntology(ontology);
             } catch (Throwable err) {  // one bad article (or OutOfMemoryError) must not stop the batch
                 System.out.println(file + "\terror\t" + clean(String.valueOf(err)));
             }
