@@ -275,3 +275,13 @@ def test_turtle_answers_write_article_iris_without_escaped_slashes(client: Flask
     assert "\\/" not in body
     assert f"<https://w3id.org/pillars/id/{SLUG}/ev-convergence>" in body
     assert "actor:iran " in body  # the other prefixes still apply
+
+
+def test_query_page_says_when_an_example_does_not_exist(client: FlaskClient) -> None:
+    # /query?example=nope showed an empty editor with no word about the link being wrong.
+    r = client.get("/query?example=nope")
+    assert r.status_code == 404
+    page = r.get_data(as_text=True)
+    assert 'id="missing-example"' in page and "<code>nope</code>" in page
+    r = client.get("/query?example=cq01-pillars-and-components")
+    assert r.status_code == 200 and 'id="missing-example"' not in r.get_data(as_text=True)

@@ -551,7 +551,9 @@ def _queries_dir() -> Path:
 @bp.route("/query", methods=["GET", "POST"])
 def query_page() -> Response:
     examples = pages_query.load_examples(_queries_dir())
-    chosen = next((e for e in examples if e.name == request.values.get("example")), None)
+    asked = request.values.get("example")
+    chosen = next((e for e in examples if e.name == asked), None)
+    missing = asked if asked and chosen is None else None  # an old or mistyped link
     text = request.values.get("query") or (chosen.query if chosen else None)
     button = request.values.get("format")
     if text is not None and button:
@@ -561,7 +563,7 @@ def query_page() -> Response:
             return Response(f"{err.status} {err}\n", err.status, mimetype="text/plain")
         response.headers["Content-Disposition"] = f'attachment; filename="results.{ext}"'
         return response
-    outcome, error, status = None, None, 200
+    outcome, error, status = None, None, 404 if missing else 200
     if text is not None:
         try:
             outcome = pages_query.run(text)
@@ -577,6 +579,7 @@ def query_page() -> Response:
         error=error,
         ran=text is not None,
         permalink=_permalink(text, chosen),
+        missing=missing,
     )
     return Response(html, status, mimetype="text/html")
 
