@@ -136,13 +136,29 @@ def test_java_failure_is_a_finding_not_a_crash(
     assert all("heap" in f["message"].lower() for f in found), found[0]["message"]
 
 
-def test_missing_java_is_said_once(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_java_is_said_once_and_not_remembered(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(owlready2, "JAVA_EXE", "no-such-java-runtime")
-    code, report = run(str(corpus), "--no-cache", *OWL_ONLY)
+    cache = ["--cache-dir", str(tmp_path / "cache"), *OWL_ONLY]
+    code, report = run(str(corpus), *cache)
     assert code == 0
     found = owl_findings(report)
     assert [(f["rule"], f["severity"]) for f in found] == [("hermit", "Warning")]
     assert "Java was not found" in found[0]["message"]
+    # Nothing was reasoned over, so nothing may come from the cache once Java is there.
+    monkeypatch.undo()
+    need_java()
+    reasoned: list[int] = []
+    real = owl_articles.check
+
+    def spy(sources: Sequence[GraphSource], base: owl_articles.Base, jobs: int) -> Any:
+        reasoned.append(len(sources))
+        return real(sources, base, jobs)
+
+    monkeypatch.setattr(owl_articles, "check", spy)
+    code, report = run(str(corpus), *cache)
+    assert (code, owl_findings(report), reasoned) == (0, [], [3])
 
 
 def test_a_contradiction_across_two_articles_needs_the_whole_corpus(tmp_path: Path) -> None:

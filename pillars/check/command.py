@@ -193,11 +193,13 @@ def _owl_per_article(
 
     owl_base = base_key(ontology, (), shared) + ":owl:" + hash_files([owl_articles.BATCH_SOURCE])
     use_cache = options.use_cache and not options.want_shacl_report
+    # Without Java nothing was reasoned over: remember nothing, so installing Java counts.
+    store = options.use_cache and owl.java_executable() is not None
     key = hashlib.sha256(f"owl-base:{owl_base}".encode()).hexdigest()
     found = cache.get(key) if use_cache else None
     if found is None:
         found = owl.run_base(corpus)
-        if options.use_cache:
+        if store:
             cache.put(key, found)
     findings = list(found)
     articles = [u for u in units if not is_shared(u)]
@@ -216,7 +218,7 @@ def _owl_per_article(
         jobs = options.jobs or os.cpu_count() or 1
         for graph, article_findings in owl_articles.check(todo, base, jobs).items():
             findings.extend(article_findings)
-            if options.use_cache:
+            if store:
                 cache.put(keys[graph], article_findings)
     return findings
 
