@@ -202,8 +202,14 @@ class RemoteStore:
             raise RemoteError(502, "the remote store answered ASK {} with false")
 
 
-def remote_source(endpoint: str, timeout: float) -> StoreSource:
+# The pool's time limit kills the evaluator and answers 504 "time limit"; the HTTP timeout is
+# only a backstop, so it runs a little longer and never races the pool for the answer.
+HTTP_GRACE_SECONDS = 1.0
+
+
+def remote_source(endpoint: str, query_timeout: float) -> StoreSource:
     """The source `serve --store URL` serves: checked to answer now, before anything starts."""
+    timeout = query_timeout + HTTP_GRACE_SECONDS
     RemoteStore(endpoint, timeout).check()
     return StoreSource(endpoint=endpoint, timeout=timeout)
 
