@@ -285,3 +285,30 @@ def test_query_page_says_when_an_example_does_not_exist(client: FlaskClient) -> 
     assert 'id="missing-example"' in page and "<code>nope</code>" in page
     r = client.get("/query?example=cq01-pillars-and-components")
     assert r.status_code == 200 and 'id="missing-example"' not in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("accept", "to_editor"),
+    [
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", True),  # a browser
+        (None, False),
+        ("*/*", False),
+        ("text/turtle", False),
+        ("application/rdf+xml, text/html;q=0.5", False),
+    ],
+)
+def test_browser_opening_sparql_gets_the_query_editor(
+    client: FlaskClient, accept: str | None, to_editor: bool
+) -> None:
+    # A browser opening /sparql was handed the Service Description as RDF/XML.
+    headers = {"Accept": accept} if accept is not None else {}
+    r = client.get("/sparql", headers=headers)
+    if to_editor:
+        assert r.status_code == 303 and r.headers["Location"].endswith("/query")
+    else:
+        assert r.status_code == 200 and r.mimetype in ("text/turtle", "application/rdf+xml")
+        assert "sparql-service-description" in r.get_data(as_text=True)
+    assert "Accept" in r.headers["Vary"]
+    # format= always gets the description, whoever asks
+    r = client.get("/sparql?format=turtle", headers=headers)
+    assert r.status_code == 200 and r.mimetype == "text/turtle"

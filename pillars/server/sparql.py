@@ -9,7 +9,15 @@ from __future__ import annotations
 import math
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.datastructures import MultiDict
 
 from pillars.server.cache import ResultCache
@@ -24,11 +32,13 @@ from pillars.server.evaluator import Answer, Job, serialize_graph
 from pillars.server.negotiation import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
+    Format,
     NegotiationError,
     by_name,
     choose,
     negotiate,
     parse_accept,
+    quality,
 )
 from pillars.server.pool import (
     Busy,
@@ -105,11 +115,26 @@ def sparql() -> Response:
         resp.headers["Allow"] = "GET, POST, OPTIONS"
         return resp
     query, params = read_request()
+    if query is None and not params and _prefers_html():
+        # A person who opened /sparql in a browser: the query editor, not RDF/XML.
+        return Response(
+            status=303, headers={"Location": url_for("pages.query_page"), "Vary": "Accept"}
+        )
     if query is None:
         return describe(
             service_description(base_url(), dataset(), bool(settings().service_allowlist))
         )
     return answer(query, params)
+
+
+def _prefers_html() -> bool:
+    """Does the client rank text/html above every RDF format (a browser does; SPARQL clients
+    and `*/*` do not)? Only when the query page exists."""
+    if "pages.query_page" not in current_app.view_functions:
+        return False
+    ranges = parse_accept(request.headers.get("Accept"))
+    html_q = quality(ranges, Format("html", "text/html"))
+    return html_q > max(quality(ranges, f) for f in DESCRIPTION_FORMATS)
 
 
 def read_request() -> tuple[str | None, MultiDict[str, str]]:
