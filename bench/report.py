@@ -397,6 +397,17 @@ DB.DBA.VT_INC_INDEX_DB_DBA_RDF_OBJ (); checkpoint;`. Nothing listens beyond 127.
 """
 
 FINDINGS = """
+## How much the numbers move
+
+This machine is shared with other work (load average 6-10 during the runs). A second
+1,000-article run under heavier load gave Oxigraph half the cold QPS it had in the run
+published above, and Pillars' cold ratio rose to 0.91× (4 clients) and 1.03× (16 clients)
+only because every server was starved; that run is not the one shown, and the uncached
+target is counted as missed. The same run measured Pillars' RSS at 1,041 MiB after the runs,
+just over the 1 GiB target (1,012 MiB here): treat memory as at the limit, not under it.
+`pillars load` now also builds the word-search index (about 4 s per 1,000 articles on a quiet
+machine); the published run predates that, so its Pillars load time is without it.
+
 ## Where the time goes, and what would close the gaps
 
 Profiled with py-spy (`--subprocesses`, 20 s of the cold mix at 4 clients over 1,000
