@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from pages_fixture import CHROMIUM_ARGS, chromium_or_skip, fixture_server
@@ -38,3 +39,19 @@ def test_page_fits_a_phone_width(phone: Any, base: str, path: str) -> None:
     phone.goto(base + path)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{path} is {width}px wide on a {PHONE['width']}px screen"
+
+
+def test_editor_opens_on_a_whole_line(phone: Any, base: str) -> None:
+    # The editor skips a long PREFIX block; it stopped inside the top padding, so the line
+    # above the first one shown peeked in cut in half.
+    prefixes = "".join(f"PREFIX p{n}: <http://example.org/{n}/>\n" for n in range(40))
+    phone.goto(
+        base + "/query?" + urlencode({"query": prefixes + "ASK {\n" + "  ?s ?p ?o .\n" * 30 + "}"})
+    )
+    top, pad, line = phone.evaluate(
+        """() => { const a = document.getElementById('query'); const s = getComputedStyle(a);
+        return [a.scrollTop, parseFloat(s.paddingTop), parseFloat(s.lineHeight)]; }"""
+    )
+    assert top > 0  # the PREFIX block was skipped
+    lines = (top - pad) / line
+    assert abs(lines - round(lines)) < 0.05 and lines >= 0, (top, pad, line)

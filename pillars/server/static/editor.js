@@ -73,8 +73,10 @@
   var first = 0;
   while (first < lines.length && /^\s*(PREFIX|BASE|#|$)/i.test(lines[first])) first++;
   if (first > 3 && first < lines.length) {
-    var lineHeight = parseFloat(getComputedStyle(area).lineHeight) || 18;
-    area.scrollTop = (first - 2) * lineHeight;
+    var style = getComputedStyle(area);
+    var lineHeight = parseFloat(style.lineHeight) || 18;
+    // Past the top padding too, or the line above shows cut in half inside it.
+    area.scrollTop = (parseFloat(style.paddingTop) || 0) + (first - 2) * lineHeight;
     sync();
   }
 })();
