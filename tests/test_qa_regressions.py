@@ -312,3 +312,27 @@ def test_browser_opening_sparql_gets_the_query_editor(
     # format= always gets the description, whoever asks
     r = client.get("/sparql?format=turtle", headers=headers)
     assert r.status_code == 200 and r.mimetype == "text/turtle"
+
+
+def test_validate_can_be_called_from_another_origin(client: FlaskClient) -> None:
+    # /sparql allowed cross-origin calls, /validate (which changes nothing either) did not.
+    origin = {"Origin": "http://example.org"}
+    pre = client.options(
+        "/validate",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert pre.status_code in (200, 204)
+    assert pre.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in pre.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in pre.headers["Access-Control-Allow-Headers"].lower()
+    r = client.post(
+        "/validate",
+        data=b"<http://e/a> <http://e/b> <http://e/c> .",
+        content_type="text/turtle",
+        headers=origin,
+    )
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == "*"

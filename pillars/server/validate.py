@@ -57,6 +57,28 @@ def _protocol_error(err: ProtocolError) -> Response:
     return resp
 
 
+# Validating changes nothing on the server, so browser apps on other origins may call it
+# (the same policy as /sparql); the preflight is needed because text/turtle is not a
+# "simple" content type.
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Type"}
+
+
+@bp.after_request
+def _cors(resp: Response) -> Response:
+    resp.headers.update(CORS)
+    return resp
+
+
+@bp.route("/validate", methods=["OPTIONS"])
+def preflight() -> Response:
+    resp = Response(status=204)
+    resp.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    resp.headers["Access-Control-Max-Age"] = "86400"
+    resp.headers["Allow"] = "POST, OPTIONS"
+    return resp
+
+
 @bp.post("/validate")
 def validate() -> Response:
     settings: Settings = current_app.extensions["pillars.settings"]
