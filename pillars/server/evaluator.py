@@ -13,6 +13,7 @@ process exits when the socket closes (its parent is gone).
 from __future__ import annotations
 
 import re
+import struct
 import sys
 from dataclasses import dataclass
 from itertools import islice
@@ -65,6 +66,23 @@ class Answer:
     body: bytes
     format: str | None = None  # the format key; None for a plain-text error message
     truncated: bool = False
+
+
+# An answer crosses the socket as one message: a fixed header (status, truncated flag, length
+# of the format key), the format key, then the body: no pickling, nothing to import on receipt.
+_HEADER = struct.Struct("!H?B")
+
+
+def encode_answer(answer: Answer) -> bytes:
+    key = (answer.format or "").encode("ascii")
+    return _HEADER.pack(answer.status, answer.truncated, len(key)) + key + answer.body
+
+
+def decode_answer(message: bytes) -> Answer:
+    status, truncated, size = _HEADER.unpack_from(message)
+    start = _HEADER.size + size
+    key = message[_HEADER.size : start].decode("ascii") or None
+    return Answer(status, message[start:], key, truncated)
 
 
 def _error(status: int, message: str) -> Answer:
@@ -192,7 +210,7 @@ def serve(conn: Connection) -> None:
         extensions = Extensions(lazy(lambda: SearchIndex.for_source(source, store)))
         while True:
             job = conn.recv()
-            conn.send(evaluate(store, job, extensions))
+            conn.send_bytes(encode_answer(evaluate(store, job, extensions)))
     except (EOFError, OSError, KeyboardInterrupt):
         return
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import logging
 import queue
+import select
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 
-from pillars.server.evaluator import Answer, Job
+from pillars.server.evaluator import Answer, Job, decode_answer
 from pillars.store import StoreSource
 
 log = logging.getLogger(__name__)
@@ -140,11 +141,17 @@ class EvaluatorPool:
                     raise ClientGone()
                 ev.conn.send(job)
                 gone = False
+                # One poll object per query: cheaper than multiprocessing's wait(), which builds
+                # a selector on every call.
+                poller = select.poll()
+                poller.register(ev.conn.fileno(), select.POLLIN)
+                if client is not None:
+                    poller.register(client.fileno(), select.POLLIN)
                 while True:
                     remaining = deadline - time.monotonic()
-                    ready = wait([ev.conn, client] if client else [ev.conn], max(0.0, remaining))
-                    if ev.conn in ready:
-                        answer: Answer = ev.conn.recv()
+                    ready = {fd for fd, _ in poller.poll(max(0.0, remaining) * 1000)}
+                    if ev.conn.fileno() in ready:
+                        answer = decode_answer(ev.conn.recv_bytes())
                         healthy = True
                         if gone:
                             raise ClientGone()
@@ -156,7 +163,9 @@ class EvaluatorPool:
                         # warm evaluator; one still computing after the grace period is killed.
                         gone = True
                         deadline = min(deadline, time.monotonic() + GONE_GRACE)
-                    client = None  # gone, or readable with data (pipelining): stop watching
+                    if client is not None:  # gone, or readable with data (pipelining)
+                        poller.unregister(client.fileno())
+                    client = None  # stop watching it
             except (EOFError, OSError) as err:
                 # Rust aborts (SIGABRT) when an allocation fails under the memory limit.
                 if ev.exit_code() == -signal.SIGABRT:

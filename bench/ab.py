@@ -1,0 +1,108 @@
+"""A/B of Pillars variants against Oxigraph's server on an existing bench store (cold mix).
+
+python -m bench.ab --articles 100 --variant base=/tmp/base: --variant new=:--evaluators 3
+
+Each variant is NAME=PYTHONPATH:OPTIONS (PYTHONPATH empty: this checkout; OPTIONS are
+`pillars serve` options). Rounds are interleaved (oxigraph, A, B, oxigraph, A, B, ...) so a
+shared machine's load falls on every server alike; the ratios to Oxigraph are what to quote.
+Needs a store from `python -m bench run --articles N` first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from bench import load, servers
+from bench.mix import Mix, Samples
+from pillars.store import open_read_only
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def start_variant(
+    store: Path, out: Path, name: str, pythonpath: str, options: list[str]
+) -> servers.Server:
+    port = servers.free_port()
+    log = out / f"ab-{name}.log"
+    env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    cmd = [
+        str(servers.PILLARS_BIN / "pillars"),
+        "serve",
+        "--port",
+        str(port),
+        "--store",
+        str(store),
+    ]
+    t = time.monotonic()
+    proc = subprocess.Popen(
+        [*cmd, *options],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        # Not the checkout: `python -m` (evaluators) puts the working folder first on sys.path.
+        cwd="/tmp",
+        start_new_session=True,
+    )
+    server = servers.Server(name, f"http://127.0.0.1:{port}/sparql", proc, 0.0, log=log)
+    return servers._wait_first_answer(server, t)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--variant", action="append", default=[], help="NAME=PYTHONPATH:OPTIONS")
+    parser.add_argument("--clients", type=int, nargs="+", default=[4, 16])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    out = REPO / "bench" / "out" / f"n{args.articles}"
+    store_dir = out / "pillars-store"
+    store = open_read_only(store_dir)
+    mix = Mix(Samples.of(store, 1))
+    del store
+    running = [servers.start_oxigraph(out / "oxigraph-store", out)]
+    try:
+        for spec in args.variant:
+            name, rest = spec.split("=", 1)
+            path, _, opts = rest.partition(":")
+            running.append(start_variant(store_dir, out, name, path, opts.split()))
+        script = out / "mix.lua"
+        serial = 0
+        for clients in args.clients:
+            qps: dict[str, list[float]] = {s.name: [] for s in running}
+            p99: dict[str, list[float]] = {s.name: [] for s in running}
+            for _ in range(args.rounds):
+                for s in running:
+                    serial += 1
+                    queries = [q.numbered(serial) for q in mix.cold(int(3000 * args.seconds))]
+                    requests_file = out / f"ab-requests-{s.name}.txt"
+                    load.write_requests(requests_file, s.endpoint, queries)
+                    res = load.run(s.endpoint, requests_file, script, clients, args.seconds)
+                    if res.errors:
+                        print(f"  {s.name}: {res.errors} errors")
+                    qps[s.name].append(res.qps)
+                    p99[s.name].append(res.p99_ms)
+            ref = statistics.median(qps["oxigraph"])
+            for s in running:
+                q = statistics.median(qps[s.name])
+                rounds = " ".join(f"{v:.0f}" for v in qps[s.name])
+                print(
+                    f"c={clients:<3} {s.name:<12} {q:7.1f} q/s  {q / ref:5.2f}x  "
+                    f"p99 {statistics.median(p99[s.name]):6.1f} ms  rounds {rounds}",
+                    flush=True,
+                )
+    finally:
+        for s in running:
+            s.stop()
+
+
+if __name__ == "__main__":
+    main()
