@@ -176,3 +176,16 @@ def test_a_contradiction_across_two_articles_needs_the_whole_corpus(tmp_path: Pa
     code, report = run(corpus, "--no-cache", "--owl-whole-corpus", *OWL_ONLY)
     assert code == 1
     assert {f["rule"] for f in owl_findings(report)} == {"hermit-consistency"}
+
+
+def test_a_java_stack_trace_is_reduced_to_its_cause() -> None:
+    from pillars.check.owl import _java_error
+
+    trace = (
+        'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n'
+        "\tat org.semanticweb.HermiT.Reasoner.<init>(Reasoner.java:1)\n"
+        "\tat OwlBatch.main(OwlBatch.java:60)\n"
+    )
+    said = _java_error(trace)
+    assert said.startswith("Java ran out of memory") and "Java heap space" in said
+    assert "Reasoner.java" not in said

@@ -109,7 +109,7 @@ def _run(
         return findings
     with tempfile.TemporaryDirectory(prefix="pillars-owl-") as tmp:
         outcome = _reason(Path(tmp), selected, what, heap_mb)
-        findings.extend(dl_profile(java, Path(tmp) / "reasoned.nt"))
+        findings.extend(dl_profile(java, Path(tmp) / "reasoned.nt", heap_mb))
         findings.extend(outcome.findings)
         if outcome.inconsistent and with_instances:
             findings.extend(_localise(Path(tmp), selected))
@@ -277,14 +277,16 @@ def dl_sanity(graphs: Sequence[tuple[str, list[ox.Quad]]]) -> list[Finding]:
     return findings
 
 
-def dl_profile(java: str, ntriples: Path) -> list[Finding]:
+def dl_profile(java: str, ntriples: Path, heap_mb: int = 512) -> list[Finding]:
     """The OWL API's OWL 2 DL profile check (punning, undeclared terms, reserved vocabulary).
 
     It runs OwlProfile.java against the OWL API inside owlready2's HermiT.jar, in Java's
     single-file source mode: that needs a JDK (javac's compiler module), not only a JRE.
     """
     classpath = owlready2.reasoning._HERMIT_CLASSPATH
-    command = [java, "-Xmx512m", "-cp", classpath, str(PROFILE_SOURCE), str(ntriples)]
+    # 512 MB holds the ontology and a few articles; a whole corpus gets HermiT's heap (at 1,000
+    # synthetic articles 512 MB ran out).
+    command = [java, f"-Xmx{heap_mb}m", "-cp", classpath, str(PROFILE_SOURCE), str(ntriples)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=PROFILE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
@@ -294,7 +296,7 @@ def dl_profile(java: str, ntriples: Path) -> list[Finding]:
         if "compiler" in done.stderr.lower():
             why = "it needs a Java development kit (Debian: default-jdk-headless), not only a JRE"
             return [_profile("Warning", f"OWL 2 DL profile check skipped: {why}.")]
-        return [_profile("Violation", f"OWL 2 DL profile check failed: {_tail(done.stderr)}")]
+        return [_profile("Violation", f"OWL 2 DL profile check failed: {_java_error(done.stderr)}")]
     seen: dict[str, Finding] = {}
     for line in done.stdout.splitlines():
         kind, _, message = line.partition("\t")
@@ -306,6 +308,17 @@ def dl_profile(java: str, ntriples: Path) -> list[Finding]:
 
 def _profile(severity: Severity, message: str, resource: str | None = None) -> Finding:
     return Finding(CHECK, severity, message, resource=resource, rule="owl2-dl-profile")
+
+
+def _java_error(stderr: str) -> str:
+    """The line of a Java stack trace that says what went wrong, not where."""
+    cause = [line.strip() for line in stderr.splitlines() if _JAVA_CAUSE.search(line)]
+    if any("OutOfMemoryError" in line for line in cause):
+        return "Java ran out of memory (its -Xmx heap); " + cause[-1]
+    return cause[-1] if cause else _tail(stderr)
+
+
+_JAVA_CAUSE = re.compile(r"^(Exception in thread|Caused by:|\S*(Error|Exception)\b)")
 
 
 def _tail(text: str, lines: int = 5) -> str:

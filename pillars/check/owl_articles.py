@@ -29,6 +29,7 @@ from pillars.check.owl import (
     _FIRST_IRI,
     CHECK,
     _culprit,
+    _java_error,
     _profile,
     _reason,
     _tail,
@@ -148,7 +149,7 @@ def _batch(
             results[files[name].graph].append(found)
     for path, source in files.items():
         if path not in answered:
-            why = _tail(err) or _tail("\n".join(noise)) or "no answer"
+            why = (_java_error(err) if err.strip() else _tail("\n".join(noise))) or "no answer"
             results[source.graph].append(_failed(source, why))
     return results
 
