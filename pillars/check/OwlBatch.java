@@ -1,12 +1,12 @@
-// Per-article OWL reasoning for Pillars, many articles in one Java process (pillars/check/owl.py
-// runs it with the OWL API and HermiT inside owlready2's HermiT.jar, in single-file source mode).
+// Per-article OWL reasoning for Pillars, many articles in one Java process
+// (pillars/check/owl_articles.py runs it with the OWL API and HermiT inside owlready2's HermiT.jar, in single-file source mode).
 // Starting Java and HermiT costs about a second; paying that once per batch instead of once per
 // article is what lets a thousand articles be reasoned over in minutes.
 //
 // Usage: java -cp HermiT.jar OwlBatch.java BASE.nt ARTICLE.nt ...
 // BASE.nt is the ontology and the shared vocabulary; each ARTICLE.nt holds one article's
-// triples. Each article is read after BASE (N-Triples concatenate) into a fresh manager and
-// reasoned over on its own, so one article's data never meets another's. Output, one
+// triples. Each article is read as an ontology importing BASE, reasoned over on its own and
+// removed before the next, so one article's data never meets another's. Output, one
 // tab-separated line per result: "FILE\tok", "FILE\tinconsistent", "FILE\tprofile\tKind\tmessage"
 // (an OWL 2 DL profile violation BASE does not have), "FILE\terror\tmessage".
 import java.io.ByteArrayInputStream;
