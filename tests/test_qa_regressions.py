@@ -6,6 +6,7 @@ from the code under test.
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -336,3 +337,21 @@ def test_validate_can_be_called_from_another_origin(client: FlaskClient) -> None
         headers=origin,
     )
     assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_article_page_lists_sections_in_reading_order(
+    client: FlaskClient, reference: ox.Store
+) -> None:
+    # `has section` was sorted by heading ("Conclusion" first); pil:sectionNumber is the order.
+    rows = reference.query(
+        "PREFIX pil: <https://w3id.org/pillars/ontology#> "
+        "SELECT ?s WHERE { GRAPH ?g { ?a pil:hasSection ?s . ?s pil:sectionNumber ?n } "
+        f"FILTER(?a = <https://w3id.org/pillars/id/{SLUG}/article>) }} ORDER BY ?n"
+    )
+    expected = [row["s"].value.removeprefix("https://w3id.org/pillars") for row in rows]
+    assert len(expected) > 2
+    page = client.get(f"/id/{SLUG}/article.html").get_data(as_text=True)
+    listed = page[page.index('title="pil:hasSection"') :]
+    listed = listed[: listed.index("</dd>")]
+    found = [h for h in re.findall(r'href="([^"]+)"', listed) if "/section-" in h]
+    assert found == expected

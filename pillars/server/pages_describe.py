@@ -31,6 +31,7 @@ COMMENT = ox.NamedNode(RDFS + "comment")  # a definition only for ontology terms
 EXACT = ox.NamedNode(OA + "exact")
 QUOTE_LABEL_CHARS = 60
 CONTEXT_CHARS = 240  # characters of article text shown either side of a quote
+SECTION_NUMBER = PIL + "sectionNumber"
 MAX_LINKS_PER_PREDICATE = 200  # art:text is the object of every pil:inText
 
 Href = Callable[[str], str]
@@ -254,8 +255,18 @@ def _group(
         else:
             group.more += 1
     for group in groups.values():
-        group.values.sort(key=lambda v: v.text.casefold())
+        group.values.sort(key=lambda v: _reading_order(store, v))
     return sorted(groups.values(), key=lambda g: g.predicate.text.casefold())
+
+
+def _reading_order(store: ox.Store, value: Value) -> tuple[int, int, str]:
+    """Numbered sections first, by pil:sectionNumber; everything else by its label."""
+    # Sorting sections by heading would scramble the article's reading order.
+    if value.iri is not None:
+        number = _int(_first_literal(store, ox.NamedNode(value.iri), SECTION_NUMBER))
+        if number is not None:
+            return (0, number, value.text.casefold())
+    return (1, 0, value.text.casefold())
 
 
 def describe(store: ox.Store, iri: str, href: Href) -> Description:
