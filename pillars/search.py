@@ -45,13 +45,23 @@ class SearchError(ValueError):
     """A search the index cannot run; the message names the parameter."""
 
 
+# SQLite's snippet() marks matches with these; private-use characters never met in the data,
+# unlike brackets, which quotes contain ("this [recognition] aspect").
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
 @dataclass(frozen=True)
 class Hit:
     resource: str
     graph: str
     kind: str  # quote, label or title
     text: str
-    snippet: str  # the text around the match, matched words in [brackets]
+    parts: tuple[tuple[str, bool], ...]  # the text around the match: (words, matched?) in order
+
+    @property
+    def snippet(self) -> str:
+        """The parts as plain text, matched words in [brackets] (the JSON API's form)."""
+        return "".join(f"[{words}]" if matched else words for words, matched in self.parts)
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -61,6 +71,16 @@ class Hit:
             "text": self.text,
             "snippet": self.snippet,
         }
+
+
+def split_marked(marked: str) -> tuple[tuple[str, bool], ...]:
+    """Cut snippet() output at its markers into (words, matched?) parts, empty ones dropped."""
+    parts: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(marked.split(_OPEN)):
+        inside, _, outside = chunk.partition(_CLOSE) if i else ("", "", chunk)
+        parts += [(inside, True)] if inside else []
+        parts += [(outside, False)] if outside else []
+    return tuple(parts)
 
 
 def fts_query(words: str) -> str:
@@ -183,8 +203,8 @@ class SearchIndex:
         if offset < 0:
             raise SearchError(f"parameter offset: expected 0 or more, got {offset}")
         sql = (
-            "SELECT resource, graph, kind, text, snippet(texts, 0, '[', ']', '…', 16) "
-            "FROM texts WHERE texts MATCH ?"
+            "SELECT resource, graph, kind, text, "
+            f"snippet(texts, 0, '{_OPEN}', '{_CLOSE}', '…', 16) FROM texts WHERE texts MATCH ?"
         )
         args: list[object] = [fts_query(words)]
         if graph:
@@ -193,7 +213,7 @@ class SearchIndex:
         sql += " ORDER BY rank LIMIT ? OFFSET ?"
         args += [limit, offset]
         rows = self._conn().execute(sql, args).fetchall()
-        return [Hit(*row) for row in rows]
+        return [Hit(*row[:4], split_marked(row[4])) for row in rows]
 
     def resources(self, words: str) -> frozenset[str]:
         """Every resource whose indexed text holds all the words."""

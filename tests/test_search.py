@@ -135,7 +135,7 @@ def test_search_api_and_page_over_http(live_server: str) -> None:
         assert bad.status_code == 400 and "parameter limit" in bad.json()["error"]
         page = s.get(live_server + "/search", params={"q": "regime change"}, timeout=30)
         assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
-        assert "[regime] [change]" in page.text or "[regime]" in page.text
+        assert "<mark>regime</mark> <mark>change</mark>" in page.text
         assert s.get(live_server + "/search", params={"q": "!!"}, timeout=30).status_code == 400
 
 
@@ -165,3 +165,31 @@ def test_threads_search_side_by_side(index: SearchIndex) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda w: [h.resource for h in index.search(w, limit=50)], words))
     assert together == [alone[w] for w in words]
+
+
+def test_search_page_names_hits_by_label_and_marks_words_safely() -> None:
+    # Hits showed the full IRI, and matched words as "[word]" text (ambiguous beside a quote's
+    # own brackets); a label holding markup must stay text.
+    thing = "https://w3id.org/pillars/id/example/thing"
+    label = '<img src=x onerror="alert(1)"> Sanctions [sic] & tariffs'
+    store = ox.Store()
+    store.add(
+        ox.Quad(
+            ox.NamedNode(thing),
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            ox.Literal(label, language="en"),
+            ox.NamedNode("https://w3id.org/pillars/graph/example"),
+        )
+    )
+    app = create_app(Settings(evaluators=1), store)
+    try:
+        page = app.test_client().get("/search", query_string={"q": "sanctions"})
+    finally:
+        app.extensions["pillars.pool"].close()
+    html = page.get_data(as_text=True)
+    escaped = "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;"
+    assert page.status_code == 200
+    assert "<img" not in html and 'onerror="' not in html
+    assert f'">{escaped} Sanctions [sic] &amp; tariffs</a>' in html
+    assert f"<blockquote>{escaped} <mark>Sanctions</mark> [sic] &amp; tariffs</blockquote>" in html
+    assert f">{thing}</a>" not in html

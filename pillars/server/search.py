@@ -6,9 +6,11 @@ from the store folder for an on-disk one), so serving starts as fast without it.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from pillars.search import FUNCTION_NS, SearchError, SearchIndex, lazy
+from pillars.search import FUNCTION_NS, Hit, SearchError, SearchIndex, lazy
+from pillars.server.pages_describe import label_of, local_name
 
 bp = Blueprint("search", __name__)
 PAGE_SIZE = 20
@@ -62,6 +64,15 @@ def search_json() -> Response:
     return resp
 
 
+def labels(hits: list[Hit]) -> dict[str, str]:
+    """What each hit's resource is called on its own page (its IRI is no name for a reader)."""
+    store: ox.Store = current_app.extensions["pillars.store"]
+    return {
+        h.resource: label_of(store, ox.NamedNode(h.resource)) or local_name(h.resource)
+        for h in hits
+    }
+
+
 @bp.route("/search")
 def search_page() -> Response | str:
     words = request.args.get("q", "").strip()
@@ -72,6 +83,11 @@ def search_page() -> Response | str:
         except SearchError as err:
             error = str(err)
     html = render_template(
-        "search.html", words=words, hits=hits, error=error, function_ns=FUNCTION_NS
+        "search.html",
+        words=words,
+        hits=hits,
+        labels=labels(hits),
+        error=error,
+        function_ns=FUNCTION_NS,
     )
     return Response(html, 400 if error else 200, content_type="text/html; charset=utf-8")
