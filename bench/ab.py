@@ -99,6 +99,8 @@ def main() -> None:
                     f"p99 {statistics.median(p99[s.name]):6.1f} ms  rounds {rounds}",
                     flush=True,
                 )
+        for s in running:
+            print(f"rss {s.name:<12} {s.rss() / 2**20:7.0f} MiB")
     finally:
         for s in running:
             s.stop()

@@ -106,6 +106,8 @@ class EvaluatorPool:
 
     def start(self) -> None:
         """Start every evaluator at once (they open the store in parallel), wait for all."""
+        if self._started:  # every query calls this: no lock once started
+            return
         with self._start_lock:
             if self._started:
                 return
