@@ -213,7 +213,10 @@ class SearchIndex:
         sql += " ORDER BY rank LIMIT ? OFFSET ?"
         args += [limit, offset]
         rows = self._conn().execute(sql, args).fetchall()
-        return [Hit(*row[:4], split_marked(row[4])) for row in rows]
+        return [
+            Hit(res, graph, kind, text, split_marked(marked))
+            for res, graph, kind, text, marked in rows
+        ]
 
     def resources(self, words: str) -> frozenset[str]:
         """Every resource whose indexed text holds all the words."""
