@@ -15,7 +15,8 @@ import click
 import pyoxigraph as ox
 
 from pillars.corpus import CorpusError, discover
-from pillars.namespaces import GRAPH, ID, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH, SHARED_GRAPH
+from pillars.namespaces import GRAPH
+from pillars.prefixes import used_prefixes
 from pillars.store import StoreError, memory_store, open_read_only
 
 FORMATS = {
@@ -53,28 +54,24 @@ def select_graphs(store: ox.Store, names: tuple[str, ...] = ()) -> list[str]:
     return chosen
 
 
-def prefixes_for(graphs: list[str]) -> dict[str, str]:
-    """The project's prefixes, plus art: when the graphs are one article's."""
-    prefixes = dict(PREFIXES)
-    # The ontology, shapes and shared graphs are no article: no art: for them.
-    special = (ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH)
-    if len(graphs) == 1 and graphs[0].startswith(GRAPH) and graphs[0] not in special:
-        prefixes["art"] = f"{ID}{graphs[0].removeprefix(GRAPH)}/"
-    return prefixes
-
-
 def serialise(store: ox.Store, fmt: str, graphs: list[str], whole: bool) -> bytes:
     """`graphs` in format `fmt`; `whole`: the entire store (default graph included)."""
     rdf_format = FORMATS[fmt]
-    prefixes = prefixes_for(graphs) if fmt in WITH_PREFIXES else None
+    named = fmt in WITH_PREFIXES
     if not rdf_format.supports_datasets:
         if len(graphs) != 1:
             raise ValueError(f"{fmt} holds one graph only")
         node = ox.NamedNode(graphs[0])
+        # Turtle writes no graph name, so only the triples' IRIs count.
+        triples = (q.triple for q in store.quads_for_pattern(None, None, None, node))
+        prefixes = used_prefixes(triples) if named else None
         return store.dump(format=rdf_format, from_graph=node, prefixes=prefixes) or b""
     if whole:
+        # One pass to find the prefixes, one to write: memory stays bounded by the store.
+        prefixes = used_prefixes(store) if named else None
         return store.dump(format=rdf_format, prefixes=prefixes) or b""
     quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+    prefixes = used_prefixes(quads) if named else None
     return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
 
 

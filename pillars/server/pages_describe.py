@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 
 from pillars.namespaces import OA, PIL
-from pillars.server.pages_rdf import display_prefixes
+from pillars.prefixes import compact
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -91,18 +91,6 @@ class Description:
     citations: list[CitationView]
     graphs: list[Value]
     text: str | None = None  # the article text, on the page of a nif:Context
-
-
-# Longest namespace first, so actor: wins over id: for .../id/actor/iran.
-_BY_LENGTH = sorted(display_prefixes().items(), key=lambda item: -len(item[1]))
-
-
-def compact(iri: str) -> str:
-    """'https://w3id.org/pillars/id/actor/iran' -> 'actor:iran' where a prefix fits."""
-    for prefix, ns in _BY_LENGTH:
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
 
 
 def named_node(iri: str) -> ox.NamedNode | None:

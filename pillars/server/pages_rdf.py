@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 
-from pillars.namespaces import GRAPH, ID, PREFIXES
+from pillars.prefixes import used_prefixes
 
 
 @dataclass(frozen=True)
@@ -63,21 +63,11 @@ def split_extension(path: str) -> tuple[str, Format | None]:
     return path, None
 
 
-def display_prefixes() -> dict[str, str]:
-    """Prefixes for Turtle output and for compact names on pages."""
-    extra = {
-        "art": ID + "iranian-russian-security-convergence/",
-        "threat-type": ID + "threat-type/",
-        "limit-type": ID + "limit-type/",
-        "graph": GRAPH,
-        "wd": "http://www.wikidata.org/entity/",
-    }
-    return {**PREFIXES, **extra}
-
-
 def serialize(triples: Iterable[ox.Triple], fmt: Format) -> bytes:
     assert fmt.rdf is not None, "HTML is rendered by a template, not serialised"
-    prefixes = display_prefixes() if fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    data = ox.serialize(list(triples), format=fmt.rdf, prefixes=prefixes)
+    statements = list(triples)
+    with_names = fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+    prefixes = used_prefixes(statements) if with_names else None
+    data = ox.serialize(statements, format=fmt.rdf, prefixes=prefixes)
     assert data is not None
     return data
