@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,8 @@ import rdflib
 from click.testing import CliRunner
 
 from bench.synth import generate
-from pillars.check.command import check
+from pillars.check import Finding
+from pillars.check.command import check, fold
 
 FAST = ["--skip", "owl", "--no-cache"]  # HermiT takes seconds; it has tests of its own
 
@@ -88,7 +90,12 @@ def _dangle_first_citation(article: Path) -> None:
     _break(article, match.group(0), match.group(0).replace(match.group(1), "art:source-nowhere"))
 
 
+def _break_syntax(article: Path) -> None:
+    _break(article, "a pil:Citation ;", "a pil:Citation ;; ! ;")
+
+
 BREAKS = {
+    "syntax error": (_break_syntax, "Turtle syntax error", None),
     "shifted offset": (_shift_first_offset, "does not match the article text", "ev-1"),
     "removed perceiver": (_remove_first_perceiver, "exactly one perceiver", "perception-"),
     "class typo": (
@@ -109,20 +116,58 @@ BREAKS = {
 }
 
 
+def _need_java() -> None:
+    if shutil.which("java") is None:
+        why = "Java is not on PATH, so HermiT (the OWL check) cannot run"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
+
+
+def _one_finding(synthetic: Path, tmp_path: Path, name: str, *options: str) -> None:
+    article = copy_article(synthetic, tmp_path)
+    do_break, words, resource = BREAKS[name]
+    do_break(article)
+    code, output = run(str(article), "--format", "json", "--no-cache", *options)
+    assert code == 1, output
+    report = json.loads(output)
+    assert "owl" in report["checks"]
+    findings = report["findings"]
+    assert len(findings) == 1, findings
+    assert words in findings[0]["message"]
+    if resource is None:
+        assert "resource" not in findings[0]
+    else:
+        assert resource in findings[0]["resource"]
+    assert findings[0]["file"].endswith("article.ttl") and findings[0]["line"] >= 1
+
+
 @pytest.mark.parametrize("name", sorted(BREAKS))
 def test_each_hand_break_gives_one_clear_message(
     synthetic: Path, tmp_path: Path, name: str
 ) -> None:
-    article = copy_article(synthetic, tmp_path)
-    do_break, words, resource = BREAKS[name]
-    do_break(article)
-    code, output = run(str(article), "--format", "json", *FAST)
-    assert code == 1, output
-    findings = json.loads(output)["findings"]
-    assert len(findings) == 1, findings
-    assert words in findings[0]["message"]
-    assert resource in findings[0]["resource"]
-    assert findings[0]["file"].endswith("article.ttl") and findings[0]["line"] >= 1
+    """Every check on, HermiT included: it sees some of these breaks too."""
+    _need_java()
+    _one_finding(synthetic, tmp_path, name)
+
+
+@pytest.mark.parametrize("name", ["syntax error"])
+def test_one_message_per_break_with_owl_over_the_whole_corpus(
+    synthetic: Path, tmp_path: Path, name: str
+) -> None:
+    # The whole-corpus OWL run parses every file again and reported a syntax error a second
+    # time (as "OWL check not run"), without a resource to fold it by.
+    _need_java()
+    _one_finding(synthetic, tmp_path, name, "--owl-whole-corpus")
+
+
+def test_findings_without_a_resource_fold_by_file_and_line() -> None:
+    first = Finding("syntax", "Violation", "Turtle syntax error: x", file="a.ttl", line=3)
+    again = Finding("owl", "Violation", "OWL check not run: x", file="a.ttl", line=3, rule="load")
+    elsewhere = Finding("owl", "Violation", "OWL check not run: y", file="a.ttl", line=9)
+    folded = fold([again, first, elsewhere])
+    assert [(f.check, f.line) for f in folded] == [("syntax", 3), ("owl", 9)]
+    assert folded[0].message == "Turtle syntax error: x [also found by owl load]"
 
 
 def test_text_report_groups_by_file_and_names_the_resource(synthetic: Path, tmp_path: Path) -> None:

@@ -141,12 +141,14 @@ _DID_YOU_MEAN = re.compile(r"Did you mean [^?]+\?")
 
 def fold(findings: list[Finding]) -> list[Finding]:
     """One break, one message: what a later check says about a resource an earlier check
-    already reported (the same resource, or a term the earlier message names) is folded
-    into the earlier finding as a remark, not printed again."""
+    already reported (the same resource, or a term the earlier message names), or about the
+    same place of a file when neither names a resource (a syntax error every check that
+    parses the file stumbles on), is folded into the earlier finding as a remark, not
+    printed again."""
     order = {check: n for n, check in enumerate(ALL_CHECKS)}
     kept: list[Finding] = []
     for f in sorted(findings, key=lambda f: order.get(f.check, len(order))):
-        primary = next((p for p in kept if _same_cause(p, f)), None) if f.resource else None
+        primary = next((p for p in kept if _same_cause(p, f)), None)
         if primary is None:
             kept.append(f)
             continue
@@ -162,7 +164,13 @@ def fold(findings: list[Finding]) -> list[Finding]:
 def _same_cause(primary: Finding, later: Finding) -> bool:
     if primary.check == later.check or _RANK[later.severity] < _RANK[primary.severity]:
         return False
-    assert later.resource is not None
+    if later.resource is None:
+        return (
+            primary.resource is None
+            and later.file is not None
+            and (later.file, later.line) == (primary.file, primary.line)
+            and later.line is not None
+        )
     named = re.search(re.escape(short(later.resource)) + r"(?![\w-])", primary.message)
     return later.resource == primary.resource or named is not None
 
