@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,12 @@ import click
 
 from pillars.corpus import CorpusError, discover
 from pillars.namespaces import PREFIXES
-from pillars.server.evaluator import Job, evaluate
-from pillars.server.scan import scan
+from pillars.server.evaluator import Answer, Job
+from pillars.server.pool import EvaluatorFailed, EvaluatorPool, OutOfMemory, TimedOut
+from pillars.server.scan import refused_service, scan
+from pillars.server.serve import settings_from_options, settings_options
 from pillars.settings import Settings
-from pillars.store import StoreError, build_disk_store, memory_store, open_read_only
+from pillars.store import StoreError, StoreSource, build_disk_store, memory_store, open_read_only
 
 ROOT_OPTION = click.option(
     "--root",
@@ -45,6 +48,14 @@ def load(store_dir: Path, root: Path | None) -> None:
     click.echo(f"loaded {count} quads into {store_dir} in {took:.2f} s")
 
 
+# The server's settings that apply to one query, as `pillars serve` names them.
+QUERY_SETTINGS = ("query_timeout", "max_rows", "service_allowlist", "evaluator_memory")
+
+
+def _query_settings(func: Callable[..., Any]) -> Callable[..., Any]:
+    return settings_options(func, only=QUERY_SETTINGS)
+
+
 @click.command()
 @click.argument("sparql", required=False)
 @click.option(
@@ -67,13 +78,33 @@ def load(store_dir: Path, root: Path | None) -> None:
     help="An on-disk store built by `pillars load`; default: the corpus, read into memory.",
 )
 @ROOT_OPTION
+@_query_settings
 def query(
-    sparql: str | None, file: Any, fmt: str, store_dir: Path | None, root: Path | None
+    sparql: str | None,
+    file: Any,
+    fmt: str,
+    store_dir: Path | None,
+    root: Path | None,
+    **values: Any,
 ) -> None:
-    """Run one SPARQL query (argument or -f FILE.rq) against the store and print the answer."""
+    """Run one SPARQL query (argument or -f FILE.rq) against the store and print the answer.
+
+    The server's protections hold here too: SERVICE calls only --service-allowlist endpoints,
+    and a query still computing after --query-timeout seconds is stopped. Exit codes: 1 for
+    a query the engine rejects, 2 for a refused SERVICE, a time limit passed, or bad options.
+    """
     if (sparql is None) == (file is None):
         raise click.UsageError("give the query either as an argument or with -f FILE.rq")
+    settings = settings_from_options(values)
     text = sparql if sparql is not None else file.read()
+    refused = refused_service(scan(text), settings.service_allowlist)
+    if refused is not None:
+        click.echo(
+            f"error: SERVICE {refused} refused: `pillars query` calls only endpoints given "
+            "with --service-allowlist PREFIX",
+            err=True,
+        )
+        sys.exit(2)
     try:
         store = open_read_only(store_dir) if store_dir else memory_store(discover(root))
     except (CorpusError, StoreError) as err:
@@ -83,10 +114,10 @@ def query(
         "csv": ("csv", "ntriples"),
         "json": ("json", "jsonld"),
     }[fmt]
-    max_rows = Settings().max_rows
-    answer = evaluate(
-        store, Job(text, result_format, graph_format, max_rows, *dataset(text, store))
-    )
+    max_rows = settings.max_rows
+    job = Job(text, result_format, graph_format, max_rows, *dataset(text, store))
+    source = StoreSource(path=str(store_dir.resolve())) if store_dir else None
+    answer = run_limited(job, source or StoreSource.of_memory(store), settings)
     if answer.format is None:
         click.echo(f"error: {answer.body.decode('utf-8')}", err=True)
         sys.exit(1)
@@ -98,6 +129,30 @@ def query(
             sys.stdout.buffer.write(b"\n")
     if answer.truncated:
         click.echo(f"note: truncated to the first {max_rows} rows (max_rows)", err=True)
+
+
+def run_limited(job: Job, source: StoreSource, settings: Settings) -> Answer:
+    """Evaluate in one killable evaluator process, as the server does (pool.py): the only
+    way to stop pyoxigraph, and a SERVICE call, when the time limit passes."""
+    pool = EvaluatorPool(source, 1, 1, settings.evaluator_memory)
+    try:
+        return pool.run(job, settings.query_timeout)
+    except TimedOut:
+        message = (
+            f"query stopped: it ran longer than the time limit of {settings.query_timeout:g} s "
+            "(--query-timeout)"
+        )
+    except OutOfMemory:
+        message = (
+            "query stopped: it needed more memory than the evaluator may use "
+            f"(--evaluator-memory {settings.evaluator_memory} MiB)"
+        )
+    except EvaluatorFailed:
+        message = "the query evaluator process failed on this query"
+    finally:
+        pool.close()
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
 
 
 def dataset(text: str, store: Any) -> tuple[bool, tuple[str, ...] | None, tuple[str, ...] | None]:

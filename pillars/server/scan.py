@@ -143,6 +143,17 @@ def is_update(query: str) -> bool:
     return False
 
 
+def refused_service(found: Scan, allowlist: tuple[str, ...]) -> str | None:
+    """The first SERVICE target outside `allowlist`, as a message names it; None if none.
+
+    Shared by the endpoint (403) and `pillars query`, so both refuse the same calls.
+    """
+    for target in found.services:
+        if not allowed(target, allowlist):
+            return f"<{target}>" if target else "a variable or unresolved endpoint"
+    return None
+
+
 def allowed(target: str | None, prefixes: tuple[str, ...]) -> bool:
     """Is `target` an endpoint under one of `prefixes`? Scheme, host and port must be equal
     (so `http://example.org` does not admit `http://example.org.evil.net/`) and the path must

@@ -66,10 +66,11 @@ class PillarsServer(BaseApplication):  # type: ignore[misc]
         return app
 
 
-def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """One command-line option per row of the settings table."""
+def settings_options(func: Callable[..., Any], only: tuple[str, ...] = ()) -> Callable[..., Any]:
+    """One command-line option per row of the settings table (`only`: just these rows)."""
     for setting in reversed(SETTINGS):
-        func = click.option(setting.option, setting.name, **_option_kwargs(setting))(func)
+        if not only or setting.name in only:
+            func = click.option(setting.option, setting.name, **_option_kwargs(setting))(func)
     return func
 
 

@@ -48,7 +48,7 @@ from pillars.server.pool import (
     OutOfMemory,
     TimedOut,
 )
-from pillars.server.scan import allowed, scan
+from pillars.server.scan import refused_service, scan
 from pillars.settings import SETTINGS, Settings
 
 bp = Blueprint("sparql", __name__)
@@ -291,15 +291,13 @@ def check_dataset(
     Returns (union default graph?, default-graph-uri values, named-graph-uri values).
     """
     found = scan(query)
-    allow = settings().service_allowlist
-    for target in found.services:
-        if not allowed(target, allow):
-            shown = f"<{target}>" if target else "a variable or unresolved endpoint"
-            raise ProtocolError(
-                403,
-                f"SERVICE {shown} refused: this endpoint calls only endpoints in its "
-                "service_allowlist setting",
-            )
+    refused = refused_service(found, settings().service_allowlist)
+    if refused is not None:
+        raise ProtocolError(
+            403,
+            f"SERVICE {refused} refused: this endpoint calls only endpoints in its "
+            "service_allowlist setting",
+        )
     defaults = tuple(params.getlist("default-graph-uri"))
     named = tuple(params.getlist("named-graph-uri"))
     held = dataset().graphs
