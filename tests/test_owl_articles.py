@@ -69,11 +69,14 @@ def test_inconsistent_article_is_named_and_the_others_pass(corpus: Path) -> None
     code, report = run(str(corpus), "--no-cache", *OWL_ONLY)
     assert code == 1
     found = sorted(owl_findings(report), key=lambda f: f["resource"])
+    # HermiT's contradiction is pinned on the resource whose statements make it (issue 5:
+    # then SHACL's message about the same resource takes it in), in the graph it names.
+    ids = "https://w3id.org/pillars/id/"
     assert [(f["rule"], f["resource"]) for f in found] == [
-        ("hermit-consistency", GRAPH + "art-0002"),
-        ("hermit-consistency", GRAPH + "art-0003"),
+        ("hermit-consistency", ids + "art-0002/threat-3"),
+        ("hermit-consistency", ids + "art-0003/threat-1"),
     ]
-    assert found[0]["file"].endswith("art-0002/article.ttl")
+    assert found[0]["file"].endswith("art-0002/article.ttl") and found[0]["line"] >= 1
     assert "graph https://w3id.org/pillars/graph/art-0002" in found[0]["message"]
 
 

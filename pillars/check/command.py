@@ -236,7 +236,7 @@ def _corpus_checks(corpus: Corpus, checks: list[str]) -> list[Finding]:
     if "owl" in checks:
         from pillars.check import owl
 
-        findings.extend(owl.run(corpus, with_instances=True))
+        findings.extend(_pin_down(corpus, owl.run(corpus, with_instances=True)))
     if "hygiene" in checks:
         from pillars.check import hygiene
         from pillars.store import memory_store
@@ -247,6 +247,30 @@ def _corpus_checks(corpus: Corpus, checks: list[str]) -> list[Finding]:
             return findings  # the syntax error is already reported by the article check
         findings.extend(hygiene.run(store))
     return findings
+
+
+def _pin_down(corpus: Corpus, findings: list[Finding]) -> list[Finding]:
+    """The whole-corpus run names the article graph at fault; reasoning over that article
+    alone, as the per-article check does, names the resources and their file, so the
+    report can fold HermiT's message into another check's about the same resource."""
+    from pillars.check import owl_articles
+
+    articles = {s.graph: s for s in corpus.sources if s.slug is not None and not is_shared(s)}
+    culprits = [f for f in findings if f.rule == "hermit-consistency" and f.resource in articles]
+    base = owl_articles.load_base(corpus) if culprits else None
+    if base is None:
+        return findings
+    pinned: list[Finding] = []
+    for finding in findings:
+        if finding not in culprits:
+            pinned.append(finding)
+            continue
+        source = articles[str(finding.resource)]
+        alone = owl_articles.check([source], base, 1)[source.graph]
+        named = [f for f in alone if f.rule == "hermit-consistency" and f.resource != source.graph]
+        where = str(source.files[0]) if source.files else None
+        pinned.extend(named or [replace(finding, file=where)])
+    return pinned
 
 
 def _files(corpus: Corpus, graph: str) -> tuple[Path, ...]:

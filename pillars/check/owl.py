@@ -110,9 +110,10 @@ def _run(
     with tempfile.TemporaryDirectory(prefix="pillars-owl-") as tmp:
         outcome = _reason(Path(tmp), selected, what, heap_mb)
         findings.extend(dl_profile(java, Path(tmp) / "reasoned.nt", heap_mb))
-        findings.extend(outcome.findings)
-        if outcome.inconsistent and with_instances:
-            findings.extend(_localise(Path(tmp), selected))
+        located = _localise(Path(tmp), selected) if outcome.inconsistent and with_instances else []
+        if not any(f.rule == "hermit-consistency" for f in located):
+            findings.extend(outcome.findings)  # else the graph at fault says it better: once
+        findings.extend(located)
     return findings
 
 

@@ -25,6 +25,7 @@ import owlready2
 import pyoxigraph as ox
 
 from pillars.check import Finding
+from pillars.check.locate import SubjectIndex, short
 from pillars.check.owl import (
     _FIRST_IRI,
     CHECK,
@@ -136,17 +137,24 @@ def _batch(
         return results
     answered: set[str] = set()
     noise: list[str] = []  # the JVM prints some of its own failures on stdout
+    culprits: dict[str, list[str]] = {}
     for line in out.splitlines():
         name, _, rest = line.partition("\t")
         if name not in files:
             noise.append(line)
             continue
         kind, _, detail = rest.partition("\t")
-        found = _finding(files[name], kind, detail)
+        if kind == "culprit":
+            culprits.setdefault(name, []).append(detail)
+            continue
+        if kind == "inconsistent" and culprits.get(name):
+            found_list = _culprit_findings(files[name], culprits[name])
+        else:
+            one = _finding(files[name], kind, detail)
+            found_list = [one] if one is not None else []
         if kind in ("ok", "inconsistent", "error"):
             answered.add(name)
-        if found is not None:
-            results[files[name].graph].append(found)
+        results[files[name].graph].extend(found_list)
     for path, source in files.items():
         if path not in answered:
             why = (_java_error(err) if err.strip() else _tail("\n".join(noise))) or "no answer"
@@ -165,6 +173,30 @@ def _finding(source: GraphSource, kind: str, detail: str) -> Finding | None:
     if kind == "error":
         return _failed(source, detail)
     return None
+
+
+def _culprit_findings(source: GraphSource, iris: list[str]) -> list[Finding]:
+    """The article is inconsistent, and HermiT pinned it on these resources: name each, in
+    the file and at the line that describe it, so the report can fold what HermiT says into
+    what SHACL says about the same resource (a wrong datatype is seen by both)."""
+    index = SubjectIndex.build(source.files)
+    findings: list[Finding] = []
+    for iri in iris:
+        where = index.locate(iri)
+        finding = Finding(
+            CHECK, "Violation",
+            f"{short(iri)} contradicts the ontology (HermiT finds graph {source.graph} "
+            "inconsistent because of what it says about this resource): look for a value of "
+            "the wrong datatype, a type disjoint with another of its types, or a link to a "
+            "resource outside the property's range.",
+            resource=iri if iri.startswith(("http://", "https://", "urn:")) else None,
+            rule="hermit-consistency",
+        )  # fmt: skip
+        if where is None:
+            findings.append(_located(source, finding))
+        else:
+            findings.append(replace(finding, file=where[0], line=where[1]))
+    return findings
 
 
 def _failed(source: GraphSource, why: str) -> Finding:
