@@ -176,6 +176,25 @@ def test_findings_without_a_resource_fold_by_file_and_line() -> None:
     assert folded[0].message == "Turtle syntax error: x [also found by owl load]"
 
 
+def test_a_copy_in_a_folder_of_another_name_is_one_message(synthetic: Path, tmp_path: Path) -> None:
+    # Each of the copy's ~165 quotes named art-0001's text, not my-copy's: one finding each.
+    article = copy_article(synthetic, tmp_path)
+    copy = article.rename(article.parent / "my-copy")
+    code, output = run(str(copy), "--format", "json", *FAST)
+    assert code == 1, output
+    (finding,) = json.loads(output)["findings"]
+    assert finding["rule"] == "quote-slug"
+    assert finding["message"].startswith("folder my-copy holds the article IRIs of slug art-0001")
+    assert "Rename the folder to art-0001" in finding["message"]
+    assert "pillars new-article" in finding["message"]
+    assert finding["resource"] == "https://w3id.org/pillars/id/art-0001/text"
+    assert finding["file"] == str(copy / "article.ttl")
+    _shift_first_offset(copy)  # the quotes are still checked, against the folder's text
+    code, output = run(str(copy), "--format", "json", *FAST)
+    rules = sorted(f["rule"] for f in json.loads(output)["findings"])
+    assert rules == ["pilsh:QuoteMatchesTextShape", "quote-slug"]
+
+
 def test_text_report_groups_by_file_and_names_the_resource(synthetic: Path, tmp_path: Path) -> None:
     article = copy_article(synthetic, tmp_path)
     _remove_first_perceiver(article)

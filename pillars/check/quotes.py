@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from pillars.check import Finding
 from pillars.corpus import Corpus, GraphSource
-from pillars.namespaces import OA, PIL, article_text_iri
+from pillars.namespaces import ID, OA, PIL, article_text_iri
 
 CHECK = "quotes"
 OA_NS = Namespace(OA)
@@ -46,17 +46,27 @@ def check_article(source: GraphSource) -> list[Finding]:
     findings: list[Finding] = []
     declared: set[Node] = set()
     referenced: dict[Node, _FileContext] = {}
+    parsed: list[_FileContext] = []
     for path in source.files:
         ctx = _parse(path)
         if isinstance(ctx, Finding):
             findings.append(ctx)
-            continue
+        else:
+            parsed.append(ctx)
+    slug = source.slug or ""
+    other = _other_slug(parsed, slug) if text is not None else None
+    if other is not None:
+        # Every quote names another slug's text: the folder was copied or renamed. Said once,
+        # instead of once per evidence block (582 for the first article).
+        findings.append(_slug_finding(parsed, source, other))
+        slug = other
+    for ctx in parsed:
         for evidence in sorted(_evidence_nodes(ctx.graph), key=str):
             declared.add(evidence)
             if text is None:
                 findings.append(_finding(ctx, evidence, "quote-no-text", _no_text_message(source)))
                 continue
-            findings.extend(_check_one(ctx, evidence, text, source.slug or ""))
+            findings.extend(_check_one(ctx, evidence, text, slug))
         for target in ctx.graph.objects(None, PIL_NS.hasEvidence):
             referenced.setdefault(target, ctx)
     # Evidence is article-local, so a pil:hasEvidence target no file of the folder declares
@@ -73,6 +83,44 @@ def check_article(source: GraphSource) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _other_slug(parsed: list[_FileContext], slug: str) -> str | None:
+    """The slug of the one article text every pil:inText names, when it is not `slug`."""
+    targets = {
+        str(target)
+        for ctx in parsed
+        for evidence in _evidence_nodes(ctx.graph)
+        for target in ctx.graph.objects(evidence, PIL_NS.inText)
+    }
+    if len(targets) != 1:
+        return None
+    (target,) = targets
+    named = target[len(ID) : -len("/text")]
+    if target != article_text_iri(named) or "/" in named or not named or named == slug:
+        return None
+    return named
+
+
+def _slug_finding(parsed: list[_FileContext], source: GraphSource, other: str) -> Finding:
+    folder = source.files[0].parent.name if source.files else source.slug
+    node = URIRef(article_text_iri(other))
+    ctx = next((c for c in parsed if (node, None, None) in c.graph), parsed[0])
+    return Finding(
+        check=CHECK,
+        severity="Violation",
+        message=(
+            f"folder {folder} holds the article IRIs of slug {other}: every quote is in "
+            f"<{node}>, but an article's graph and text are named after its folder "
+            f"(<{article_text_iri(source.slug or '')}>). Rename the folder to {other}; or, to "
+            f"make this a new article, start it with `pillars new-article` and give its "
+            f"resources IRIs under {ID}{source.slug}/."
+        ),
+        file=str(ctx.path),
+        line=_line_of(ctx, node),
+        resource=str(node),
+        rule="quote-slug",
+    )
 
 
 def _read_text(source: GraphSource) -> str | None:
