@@ -116,6 +116,42 @@ def test_the_store_never_changes(client: FlaskClient, store: ox.Store) -> None:
         f"https://w3id.org/pillars/id/{SLUG}/claim-draft"), None, None))  # fmt: skip
 
 
+LIMITS = (default_root() / "instances" / SLUG / "limits.ttl").read_text(encoding="utf-8")
+
+
+def test_one_file_of_a_served_article_is_checked_with_the_rest_of_it(client: FlaskClient) -> None:
+    # limits.ttl links to the thesis and to sections defined in the article's other files:
+    # checked alone, those read as "not defined anywhere".
+    report = post(client, LIMITS).get_json()
+    assert (report["conforms"], report["findings"]) == (True, [])
+    # SHACL's own report is about the posted resources only, not the rest of the article
+    # (which has a note, about a threat in pillar-threats.ttl).
+    graph = rdflib.Graph().parse(
+        data=post(client, LIMITS, accept="text/turtle").get_data(as_text=True), format="turtle"
+    )
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert (None, sh.conforms, rdflib.Literal(True)) in graph
+    assert not list(graph.objects(None, sh.result))
+
+
+def test_an_edit_of_one_served_file_is_reported_once(client: FlaskClient, store: ox.Store) -> None:
+    before = len(store)
+    # The draft's offsets replace the served ones (not "two starts"), and the check still
+    # sees the quote no longer matches.
+    edited = LIMITS.replace(
+        "oa:start 30549 ;\n    oa:end 30692 ;", "oa:start 30552 ;\n    oa:end 30695 ;"
+    )
+    assert edited != LIMITS
+    report = post(client, edited).get_json()
+    (finding,) = report["findings"]
+    assert finding["rule"] == "pilsh:QuoteMatchesTextShape"
+    assert (
+        finding["resource"]
+        == f"https://w3id.org/pillars/id/{SLUG}/ev-claim-limits-restrain-convergence"
+    )
+    assert len(store) == before
+
+
 def test_over_real_http(live_server: str) -> None:
     resp = requests.post(
         f"{live_server}/validate", data=draft(shift=4).encode(), timeout=60,

@@ -5,8 +5,18 @@ In: Turtle, JSON-LD or N-Triples (by Content-Type), at most `max_request_bytes` 
 413 before this view runs). Out: the report as JSON, Turtle (SHACL's own report) or HTML, by
 Accept. Validation runs in a child process that is killed at the time limit (the
 `query_timeout` setting; `?timeout=` may lower it), so a pathological draft cannot hold a
-server thread. The store is only read: the ontology, shapes and shared graphs, and the text
-of an article the draft quotes.
+server thread. The store is only read: the ontology, shapes and shared graphs, the text of an
+article the draft quotes, and the rest of a served article the draft is part of.
+
+A draft is often one file of an article that is already served: its links to resources in
+the article's other files must not read as "not defined anywhere". So the draft is validated
+together with the served graph of every article whose resources (`id/<slug>/...`) it
+describes. Where the draft gives a resource a property, its values replace the served ones
+(an edited offset is not "two offsets"); a property the draft does not give is taken from the
+store, since another file of the article may state it (the store does not record which file
+said what, so removing a property from one file is not seen this way: check the whole
+article with `pillars check`). Findings, and SHACL's own report, are only about the draft's
+resources.
 """
 
 from __future__ import annotations
@@ -20,14 +30,24 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib  # already loaded with pillars.check.shacl
 from flask import Blueprint, Response, current_app, request
+from rdflib.namespace import SH
 
 from pillars.check import Finding
-from pillars.check.locate import short
+from pillars.check.locate import SHARED_KINDS, short
 from pillars.check.report import Report, as_json
 from pillars.check.shacl import Context, SetupError, context_from_store, validate_source
 from pillars.corpus import GraphSource
-from pillars.namespaces import NIF, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH, SHARED_GRAPH
+from pillars.namespaces import (
+    ID,
+    NIF,
+    ONTOLOGY_GRAPH,
+    PIL,
+    SHAPES_GRAPH,
+    SHARED_GRAPH,
+    article_graph,
+)
 from pillars.server.sparql import ProtocolError, client_timeout
 from pillars.settings import Settings
 
@@ -159,21 +179,49 @@ def _texts(triples: list[ox.Triple]) -> tuple[dict[str, str], list[ox.Triple]]:
     return texts, about
 
 
+def _served_article(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The rest of each served article the draft describes resources of: its named graph
+    without the values of the properties the draft gives its subjects."""
+    store: ox.Store = current_app.extensions["pillars.store"]
+    subjects = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}
+    given = {(t.subject, t.predicate) for t in triples}
+    slugs = set()
+    for subject in subjects:
+        slug, slash, local = subject.value.removeprefix(ID).partition("/")
+        if subject.value.startswith(ID) and slash and local and slug not in SHARED_KINDS:
+            slugs.add(slug)
+    rest: list[ox.Triple] = []
+    for slug in sorted(slugs):
+        graph = ox.NamedNode(article_graph(slug))
+        if not store.contains_named_graph(graph):
+            continue  # a new article, or a shared kind of resource: nothing served to add
+        rest.extend(
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, graph)
+            if (q.subject, q.predicate) not in given
+        )
+    return rest
+
+
 def _run_with_limit(triples: list[ox.Triple], context: Context, timeout: float) -> Outcome:
     texts, about = _texts(triples)
-    # What the store says of the quoted text joins the shared context: it is needed to check
-    # the draft, but it is not the draft's to answer for.
+    rest = _served_article(triples)
+    # What the store says of the quoted text and of the rest of the draft's article joins the
+    # shared context: it is needed to check the draft, but it is not the draft's to answer for.
+    served = [*about, *rest]
+    drafted = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+    foreign = {t.subject.value for t in rest if isinstance(t.subject, ox.NamedNode)} - drafted
     context = replace(
         context,
-        shared=[*context.shared, *(ox.Quad(t.subject, t.predicate, t.object) for t in about)],
+        shared=[*context.shared, *(ox.Quad(t.subject, t.predicate, t.object) for t in served)],
         shared_index=context.shared_index.with_subjects(
-            (t.subject.value for t in about if isinstance(t.subject, ox.NamedNode)), "store"
+            (t.subject.value for t in served if isinstance(t.subject, ox.NamedNode)), "store"
         ),
     )
     receive, send = multiprocessing.Pipe(duplex=False)
     # fork: the child starts with the context (shapes, ontology) already in memory.
     child = multiprocessing.get_context("fork").Process(
-        target=_child, args=(send, triples, texts, context), daemon=True
+        target=_child, args=(send, triples, texts, context, foreign), daemon=True
     )
     child.start()
     send.close()
@@ -196,17 +244,45 @@ def _run_with_limit(triples: list[ox.Triple], context: Context, timeout: float) 
     return Outcome(*result)
 
 
-def _child(send: Connection, triples: list[ox.Triple], texts: dict[str, str], ctx: Context) -> None:
+def _child(
+    send: Connection,
+    triples: list[ox.Triple],
+    texts: dict[str, str],
+    ctx: Context,
+    foreign: set[str],
+) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="pillars-validate-") as tmp:
             source = _draft_source(Path(tmp), triples, texts)
             result = validate_source(source, ctx, want_report=True)
             findings = [_without_file(f) for f in result.findings]
-            send.send((findings, result.report_turtle or ""))
+            send.send((findings, _only_the_draft(result.report_turtle or "", foreign)))
     except Exception as err:  # reported to the parent, which logs it and answers 500
         send.send(f"{type(err).__name__}: {err}")
     finally:
         send.close()
+
+
+def _only_the_draft(report_turtle: str, foreign: set[str]) -> str:
+    """SHACL's report without the results about served resources the draft did not send."""
+    if not foreign or not report_turtle:
+        return report_turtle
+    report = rdflib.Graph().parse(data=report_turtle, format="turtle")
+    for top, result in list(report.subject_objects(SH.result)):
+        if str(report.value(result, SH.focusNode)) in foreign:
+            report.remove((top, SH.result, result))
+            _drop_tree(report, result)
+    for top in list(report.subjects(SH.conforms, None)):
+        conforms = not any(True for _ in report.objects(top, SH.result))
+        report.set((top, SH.conforms, rdflib.Literal(conforms)))
+    return report.serialize(format="turtle")
+
+
+def _drop_tree(graph: rdflib.Graph, node: rdflib.term.Node) -> None:
+    for prop, value in list(graph.predicate_objects(node)):
+        graph.remove((node, prop, value))
+        if isinstance(value, rdflib.BNode) and not any(True for _ in graph.subjects(None, value)):
+            _drop_tree(graph, value)
 
 
 def _draft_source(folder: Path, triples: list[ox.Triple], texts: dict[str, str]) -> GraphSource:
