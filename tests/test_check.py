@@ -167,6 +167,23 @@ def test_one_message_per_break_with_owl_over_the_whole_corpus(
     _one_finding(synthetic, tmp_path, name, "--owl-whole-corpus")
 
 
+def test_a_syntax_error_in_the_shared_vocabulary_is_one_finding(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    # It stopped the check ("could not run", exit 2) instead of being reported as data.
+    _need_java()
+    article = copy_article(synthetic, tmp_path)
+    pool = tmp_path / "instances" / "shared" / "pool.ttl"
+    pool.write_text(pool.read_text(encoding="utf-8") + "\nactor:x a ;\n", encoding="utf-8")
+    code, output = run(str(article), "--format", "json", "--no-cache")
+    assert code == 1, output
+    report = json.loads(output)
+    (finding,) = report["findings"]
+    assert (finding["check"], finding["file"]) == ("syntax", str(pool))
+    assert finding["line"] == len(pool.read_text(encoding="utf-8").splitlines())
+    assert "articles not validated: the shared vocabulary does not parse" in report["notes"]
+
+
 def test_findings_without_a_resource_fold_by_file_and_line() -> None:
     first = Finding("syntax", "Violation", "Turtle syntax error: x", file="a.ttl", line=3)
     again = Finding("owl", "Violation", "OWL check not run: x", file="a.ttl", line=3, rule="load")

@@ -24,7 +24,13 @@ from pillars.check import Finding
 from pillars.check.cache import Cache, base_key, default_cache_dir, hash_files, unit_key
 from pillars.check.locate import short, shorten_all
 from pillars.check.report import Report, as_json, as_text
-from pillars.check.shacl import Context, SetupError, load_context, validate_source
+from pillars.check.shacl import (
+    Context,
+    SetupError,
+    load_context,
+    syntax_findings,
+    validate_source,
+)
 from pillars.check.units import UnitError, is_shared, resolve, shapes_files
 from pillars.corpus import Corpus, CorpusError, GraphSource
 from pillars.namespaces import ONTOLOGY_GRAPH
@@ -97,11 +103,21 @@ def run_checks(paths: Sequence[Path], options: Options) -> tuple[Report, list[st
         else:
             findings.extend(hit)
             cached += 1
+    notes: list[str] = []
     if todo:
         try:
             _CONTEXT = load_context(shapes, ontology, shared)
         except SetupError as err:
-            raise CheckCannotRun(str(err)) from err
+            # A syntax error in the shared vocabulary is a break in the data like any other
+            # (exit 1, file, line, column); validating the articles without the actors and
+            # concepts they link to would only bury it under "not defined anywhere".
+            broken = syntax_findings(shared)
+            if not broken:
+                raise CheckCannotRun(str(err)) from err
+            findings.extend(broken)
+            notes.append("articles not validated: the shared vocabulary does not parse")
+            todo = []
+    if todo:
         _SKIP, _WANT_REPORT = frozenset(options.skip), options.want_shacl_report
         for unit, (unit_findings, turtle) in zip(todo, _map(todo, options.jobs), strict=True):
             findings.extend(unit_findings)
@@ -130,7 +146,8 @@ def run_checks(paths: Sequence[Path], options: Options) -> tuple[Report, list[st
 
     findings = fold(findings)
     checks = [c for c in ALL_CHECKS if c not in options.skip]
-    notes = [f"skipped on request: {', '.join(sorted(options.skip))}"] if options.skip else []
+    if options.skip:
+        notes.insert(0, f"skipped on request: {', '.join(sorted(options.skip))}")
     report = Report(findings, checks, notes, articles=len(units), cached=cached)
     return report, reports
 

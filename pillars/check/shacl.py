@@ -262,6 +262,17 @@ def _run_pyshacl(
     return report
 
 
+def syntax_findings(files: Sequence[Path]) -> list[Finding]:
+    """A syntax finding for each of `files` that does not parse as Turtle."""
+    found: list[Finding] = []
+    for path in files:
+        try:
+            parse_turtle(path, "urn:x-pillars:unused")
+        except CorpusError as err:
+            found.append(_syntax_finding(err))
+    return found
+
+
 def _syntax_finding(err: CorpusError) -> Finding:
     message = str(err).split(": ", 1)[-1] if ": " in str(err) else str(err)
     return Finding(
