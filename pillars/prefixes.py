@@ -56,19 +56,9 @@ def article_namespace(iri: str) -> str | None:
     return None if namespace in VOCABULARY.values() else namespace
 
 
-def _iris(
-    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph,
-) -> list[str]:
-    if isinstance(term, ox.NamedNode):
-        return [term.value]
-    if isinstance(term, ox.Literal):
-        pattern = _BARE.get(term.datatype.value)
-        return (
-            [] if pattern is not None and pattern.fullmatch(term.value) else [term.datatype.value]
-        )
-    if isinstance(term, ox.Triple):  # RDF-star quoted triple
-        return [*_iris(term.subject), *_iris(term.predicate), *_iris(term.object)]
-    return []
+def _head(iri: str) -> str:
+    """The IRI up to its last '/' or '#': every namespace that matches it is a prefix of this."""
+    return iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
 
 
 def _article_prefixes(namespaces: set[str]) -> dict[str, str]:
@@ -92,24 +82,36 @@ def used_prefixes(statements: Iterable[ox.Triple | ox.Quad]) -> dict[str, str]:
     """The prefixes that a Turtle/TriG serialisation of `statements` writes names with.
 
     Oxigraph's serialiser abbreviates an IRI with the longest declared namespace it starts
-    with; a declared prefix that no IRI picks is noise, so it is left out.
+    with; a declared prefix that no IRI picks is noise, so it is left out. Every namespace
+    here ends in '/' or '#', so only each IRI's head (up to its last '/' or '#') is kept: a
+    few hundred strings even for the whole store, which is read in one streaming pass.
     """
-    iris: set[str] = set()
+    heads: set[str] = set()
+    predicates: set[str] = set()
     for st in statements:
-        if st.predicate.value != _RDF_TYPE:  # written `a`
-            iris.add(st.predicate.value)
-        iris.update(_iris(st.subject))
-        iris.update(_iris(st.object))
-        if isinstance(st, ox.Quad):
-            iris.update(_iris(st.graph_name))
-    articles = {ns for ns in map(article_namespace, iris) if ns is not None}
+        predicates.add(st.predicate.value)
+        for term in (st.subject, st.object, st.graph_name if isinstance(st, ox.Quad) else None):
+            if isinstance(term, ox.NamedNode):
+                heads.add(_head(term.value))
+            elif isinstance(term, ox.Literal):
+                datatype = term.datatype.value
+                head = _head(datatype)
+                if head in heads:
+                    continue
+                bare = _BARE.get(datatype)
+                if bare is None or not bare.fullmatch(term.value):
+                    heads.add(head)
+            elif isinstance(term, ox.Triple):  # RDF-star: a quoted triple
+                heads.update(used_prefixes([term]).values())
+    heads.update(_head(p) for p in predicates - {_RDF_TYPE})  # rdf:type is written `a`
+    articles = {ns for ns in map(article_namespace, heads) if ns is not None}
     candidates = sorted(
         [*VOCABULARY.items(), *_article_prefixes(articles).items()], key=lambda item: -len(item[1])
     )
     used: dict[str, str] = {}
-    for iri in iris:
+    for head in heads:
         for name, namespace in candidates:
-            if iri.startswith(namespace):
+            if head.startswith(namespace):
                 used[name] = namespace
                 break
     return dict(sorted(used.items()))

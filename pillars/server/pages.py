@@ -15,18 +15,28 @@ import bisect
 import difflib
 import hashlib
 import logging
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from markupsafe import Markup
 
 from pillars.corpus import default_root
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
-from pillars.server import pages_argmap, pages_ontology, pages_query, pages_text
+from pillars.server import dumps, pages_argmap, pages_ontology, pages_query, pages_text
 from pillars.server.pages_describe import (
     Value,
     describe,
@@ -486,22 +496,31 @@ def dump(name: str) -> Response:
     stem, _, ext = name.rpartition(".")
     if stem == "pillars" and ext in DUMP_FORMATS:
         rdf_format, media = DUMP_FORMATS[ext]
-        data = (
-            ox.serialize(
-                store().quads_for_pattern(None, None, None, None), format=rdf_format, prefixes=None
-            )
-            or b""
-        )
+        write = dumps.write_dataset(store(), rdf_format)
     elif ext == "ttl" and _has_graph(GRAPH + stem):
-        data, media = (
-            serialize(_graph_triples(GRAPH + stem), BY_EXT["ttl"]),
-            "text/turtle; charset=utf-8",
-        )
+        media, write = "text/turtle", dumps.write_graph(store(), GRAPH + stem)
     else:
         return _not_found(f"{request.url_root}dumps/{name}")
-    response = Response(data, content_type=media)
+    done = _dump_cache().file(name, write)
+    # From the file: Content-Length, an ETag of the content, 304 and Range requests.
+    response = send_file(
+        done.path, mimetype=media, etag=done.etag, conditional=True, max_age=PAGE_MAX_AGE
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+_DUMPS_LOCK = threading.Lock()
+
+
+def _dump_cache() -> dumps.DumpCache:
+    """This app's dump folder, made on the first dump asked for (docs/pages.md, "Dumps")."""
+    with _DUMPS_LOCK:
+        cache: dumps.DumpCache | None = current_app.extensions.get("pillars.dumps")
+        if cache is None:
+            source = current_app.extensions["pillars.source"]
+            cache = current_app.extensions["pillars.dumps"] = dumps.DumpCache.for_source(source)
+        return cache
 
 
 @bp.get("/map/<slug>.svg")
