@@ -516,3 +516,12 @@ def test_a_quote_names_its_section(client: FlaskClient) -> None:
     html = client.get("/id/fixture-article/threat-regime-change.html").get_data(as_text=True)
     caption = html.split("<figcaption>", 1)[1].split("</figcaption>", 1)[0]
     assert 'in section <a href="/id/fixture-article/section-1"' in caption
+
+
+def test_empty_answer_says_how_many_articles_the_store_holds(client: FlaskClient) -> None:
+    # CQ10 (threats shared across articles) said only "0 rows." on a one-article store.
+    query = "SELECT ?x WHERE { ?x a <https://w3id.org/pillars/ontology#NoSuchClass> }"
+    html = client.post("/query", data={"query": query}).get_data(as_text=True)
+    assert "0 rows. Nothing in the store matches; it holds 1 article, so a question" in html
+    found = client.post("/query", data={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"})
+    assert "Nothing in the store matches" not in found.get_data(as_text=True)

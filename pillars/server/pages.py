@@ -599,6 +599,7 @@ def query_page() -> Response:
         ran=text is not None,
         permalink=_permalink(text, chosen),
         missing=missing,
+        articles=len(_article_slugs()),
     )
     return Response(html, status, mimetype="text/html")
 
