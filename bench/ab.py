@@ -22,6 +22,37 @@ from bench.mix import Mix, Samples
 from pillars.store import open_read_only
 
 REPO = Path(__file__).resolve().parent.parent
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by a process tree, by kind of process: where
+    a request's time goes (web worker, evaluator, or the whole of a peer's server)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    out: dict[str, float] = {}
+    for p in parents:
+        q = p
+        while q not in (pid, 0, 1) and q in parents:
+            q = parents[q]
+        if q != pid:
+            continue
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            cmd = Path(f"/proc/{p}/cmdline").read_bytes()
+        except OSError:
+            continue
+        kind = "evaluator" if b"pillars.server.evaluator" in cmd else "web"
+        if p == pid:
+            kind = "main"
+        out[kind] = out.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / TICK
+    return out
 
 
 def start_variant(
@@ -79,13 +110,20 @@ def main() -> None:
         for clients in args.clients:
             qps: dict[str, list[float]] = {s.name: [] for s in running}
             p99: dict[str, list[float]] = {s.name: [] for s in running}
+            cpu: dict[str, dict[str, float]] = {s.name: {} for s in running}
+            done: dict[str, int] = {s.name: 0 for s in running}
             for _ in range(args.rounds):
                 for s in running:
                     serial += 1
                     queries = [q.numbered(serial) for q in mix.cold(int(3000 * args.seconds))]
                     requests_file = out / f"ab-requests-{s.name}.txt"
                     load.write_requests(requests_file, s.endpoint, queries)
+                    before = tree_cpu(s.proc.pid)
                     res = load.run(s.endpoint, requests_file, script, clients, args.seconds)
+                    for kind, used in tree_cpu(s.proc.pid).items():
+                        spent = used - before.get(kind, 0.0)
+                        cpu[s.name][kind] = cpu[s.name].get(kind, 0.0) + spent
+                    done[s.name] += res.requests
                     if res.errors:
                         print(f"  {s.name}: {res.errors} errors")
                     qps[s.name].append(res.qps)
@@ -94,9 +132,14 @@ def main() -> None:
             for s in running:
                 q = statistics.median(qps[s.name])
                 rounds = " ".join(f"{v:.0f}" for v in qps[s.name])
+                per = " ".join(
+                    f"{k} {1000 * v / max(1, done[s.name]):.2f}"
+                    for k, v in sorted(cpu[s.name].items())
+                )
                 print(
                     f"c={clients:<3} {s.name:<12} {q:7.1f} q/s  {q / ref:5.2f}x  "
-                    f"p99 {statistics.median(p99[s.name]):6.1f} ms  rounds {rounds}",
+                    f"p99 {statistics.median(p99[s.name]):6.1f} ms  rounds {rounds}  "
+                    f"cpu ms/request: {per}",
                     flush=True,
                 )
         for s in running:
