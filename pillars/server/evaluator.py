@@ -12,9 +12,13 @@ process exits when the socket closes (its parent is gone).
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import struct
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.connection import Connection
@@ -26,7 +30,7 @@ from pillars.namespaces import PREFIXES
 from pillars.remote import RemoteError
 from pillars.search import Extensions, SearchIndex, lazy
 from pillars.server.results import WRITERS
-from pillars.server.scan import is_update
+from pillars.server.scan import Modifiers, is_update, modifiers
 
 RESULT_MEDIA = {
     "json": ox.QueryResultsFormat.JSON,
@@ -101,6 +105,11 @@ def evaluate(store: ox.Store, job: Job, extensions: Extensions | None = None) ->
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     try:
+        found = modifiers(job.query)
+        if found.select and job.result_format is not None and _rows_fit(found, job.max_rows):
+            written = _select_in_rust(store, query, kwargs, job.result_format, job, found)
+            if written is not None:
+                return written
         result = store.query(query, **kwargs)
         if isinstance(result, ox.QueryBoolean):
             if job.result_format is None:
@@ -108,23 +117,14 @@ def evaluate(store: ox.Store, job: Job, extensions: Extensions | None = None) ->
             body = result.serialize(format=RESULT_MEDIA[job.result_format]) or b""
             return Answer(200, body, job.result_format)
         if isinstance(result, ox.QuerySolutions):
-            if job.result_format is None:
-                return _not_acceptable("a SELECT query")
-            variables = [v.value for v in result.variables]
-            rows = list(islice(result, job.max_rows + 1))
-            truncated = len(rows) > job.max_rows
-            body = WRITERS[job.result_format](variables, rows[: job.max_rows], truncated)
-            return Answer(200, body, job.result_format, truncated)
+            return _select_in_python(result, job)
         if job.graph_format is None:
             return _not_acceptable("a CONSTRUCT or DESCRIBE query")
-        triples = list(islice(result, job.max_rows + 1))
-        truncated = len(triples) > job.max_rows
-        return Answer(
-            200,
-            serialize_graph(triples[: job.max_rows], job.graph_format),
-            job.graph_format,
-            truncated,
-        )
+        # The first max_rows triples go straight to pyoxigraph's writer; one more asked for
+        # afterwards says whether there were more.
+        body = serialize_graph(islice(result, job.max_rows), job.graph_format)
+        truncated = next(result, None) is not None
+        return Answer(200, body, job.graph_format, truncated)
     except RemoteError as err:  # a remote store (serve --store URL): 400, 502 or 504
         return _error(err.status, _short(str(err)))
     except SyntaxError as err:
@@ -177,15 +177,79 @@ def _short(message: str, limit: int = 300) -> str:
 
 
 def serialize_graph(
-    triples: list[Any], key: str, prefixes: dict[str, str] | None = ANSWER_PREFIXES
+    triples: Iterable[Any], key: str, prefixes: dict[str, str] | None = ANSWER_PREFIXES
 ) -> bytes:
     """Triples in a graph format; dataset formats get them as quads of the default graph."""
     fmt = GRAPH_MEDIA[key]
-    items: list[Any] = triples
+    items: Iterable[Any] = triples
     if fmt.supports_datasets:
-        items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        items = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     prefixes = prefixes if key in WITH_PREFIXES else None
     return ox.serialize(items, format=fmt, prefixes=prefixes) or b""
+
+
+def _rows_fit(found: Modifiers, max_rows: int) -> bool:
+    """Can the SELECT be answered whole by pyoxigraph's writer: its own LIMIT keeps it within
+    max_rows, or a LIMIT of max_rows + 1 can be added (not after a trailing VALUES block)?"""
+    if found.limit is not None:
+        return found.limit <= max_rows
+    return not found.values
+
+
+def _select_in_rust(
+    store: ox.Store, query: str, kwargs: dict[str, Any], key: str, job: Job, found: Modifiers
+) -> Answer | None:
+    """A SELECT written by pyoxigraph (no Python work per row). When the query has no LIMIT
+    of its own, one of max_rows + 1 is added, and the rows written are counted: max_rows + 1
+    of them means the answer must be truncated, which the Python writers do (flag included).
+    None: the text is not a SELECT this can take (a syntax error, say); evaluate it as sent."""
+    limited = query if found.limit is not None else f"{query}\nLIMIT {job.max_rows + 1}"
+    try:
+        result = store.query(limited, **kwargs)
+    except SyntaxError:
+        return None  # reported on the client's own text
+    except RemoteError as err:
+        if err.status != 400:  # the remote failed or timed out: no second try
+            raise
+        return None  # the remote store's parser refused it: the same, on the client's text
+    if not isinstance(result, ox.QuerySolutions):
+        return None
+    body = result.serialize(format=RESULT_MEDIA[key]) or b""
+    if found.limit is None and _row_count_above(body, key, job.max_rows):
+        again = store.query(limited, **kwargs)  # the same SELECT: rows the Python way
+        assert isinstance(again, ox.QuerySolutions)
+        return _select_in_python(again, job)
+    return Answer(200, body, key)
+
+
+def _select_in_python(result: ox.QuerySolutions, job: Job) -> Answer:
+    """The first max_rows solutions, written here so a truncated answer carries its flag."""
+    if job.result_format is None:
+        return _not_acceptable("a SELECT query")
+    variables = [v.value for v in result.variables]
+    rows = list(islice(result, job.max_rows + 1))
+    truncated = len(rows) > job.max_rows
+    body = WRITERS[job.result_format](variables, rows[: job.max_rows], truncated)
+    return Answer(200, body, job.result_format, truncated)
+
+
+def _row_count_above(body: bytes, key: str, max_rows: int) -> bool:
+    """Does pyoxigraph's answer hold more than max_rows solutions? Bounds from byte counts
+    first (C speed); a full parse only when a bound cannot settle it."""
+    if key == "xml":  # "<" is always escaped in text: every <result> tag is a solution
+        return body.count(b"<result>") > max_rows
+    if key == "tsv":  # line breaks in terms are escaped: one line per solution, plus the head
+        return body.count(b"\n") - 1 > max_rows
+    if key == "csv":  # a quoted value may hold line breaks: lines are only an upper bound
+        if body.count(b"\n") - 1 <= max_rows:
+            return False
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1 > max_rows
+    # JSON: every bound variable is an object with a "type" key (a quote inside a string is
+    # always escaped, so "type" between bare quotes cannot occur inside one), and a solution
+    # without bindings is {}; together an upper bound on the solutions.
+    if body.count(b'"type"') + body.count(b"{}") <= max_rows:
+        return False
+    return len(json.loads(body)["results"]["bindings"]) > max_rows
 
 
 def _not_acceptable(what: str) -> Answer:

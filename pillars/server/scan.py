@@ -143,6 +143,51 @@ def is_update(query: str) -> bool:
     return False
 
 
+# A SELECT query read from its first character: whitespace, whole comments (without a
+# backslash, in case an escape could end one), PREFIX and BASE declarations, then SELECT.
+_SELECT_START = re.compile(
+    r"(?:\s|#[^\n\r\\]*(?=[\n\r]|\Z)|(?:PREFIX\s*(?:[^\W\d][\w.\-\u00b7]*)?:\s*|BASE\s*)"
+    r"<[^<>\"{}|^`\\\x00-\x20]*>)*+SELECT\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Modifiers:
+    """What bounds the rows of a query: is it a SELECT (read without doubt), its top-level
+    LIMIT, and whether a VALUES block follows it (after which no LIMIT may be added)."""
+
+    select: bool
+    limit: int | None
+    values: bool
+
+
+def modifiers(query: str) -> Modifiers:
+    """The query's top-level LIMIT and VALUES, lexing only when those words occur at all."""
+    select = _SELECT_START.match(query) is not None
+    folded = query.casefold()
+    if "limit" not in folded and "values" not in folded:
+        return Modifiers(select, None, False)
+    toks = tokens(query)
+    limit: int | None = None
+    values, depth = False, 0
+    for i, (kind, text) in enumerate(toks):
+        if kind == "other":
+            depth += (text == "{") - (text == "}")
+        elif kind == "word" and depth == 0:  # outside every group: a solution modifier
+            word = text.upper()
+            if word == "VALUES":
+                values = True
+            elif word == "LIMIT":
+                digits = ""
+                for k, t in toks[i + 1 :]:
+                    if k != "other" or t not in "0123456789":
+                        break
+                    digits += t
+                limit = int(digits) if digits else None
+    return Modifiers(select, limit, values)
+
+
 def refused_service(found: Scan, allowlist: tuple[str, ...]) -> str | None:
     """The first SERVICE target outside `allowlist`, as a message names it; None if none.
 
