@@ -35,7 +35,9 @@ class PillarsServer(BaseApplication):  # type: ignore[misc]
             "bind": f"{host}:{port}",
             "workers": settings.workers,
             "threads": settings.threads,
-            "worker_class": "gthread",
+            # gunicorn's gthread worker, serving a client's next request on the same thread
+            # when it comes at once (pillars/server/worker.py)
+            "worker_class": "pillars.server.worker.LingeringThreadWorker",
             "preload_app": False,  # each worker opens the store itself, after the fork
             # The query time limit is enforced by the evaluator pool; this is only a backstop
             # for a worker that stops answering gunicorn's heartbeat.
