@@ -71,9 +71,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "workers",
         int,
-        2,
-        "Gunicorn worker processes. HTTP handling is Python, one interpreter lock per worker: "
-        "two workers nearly double the rate of cheap queries on two cores.",
+        1,
+        "Gunicorn worker processes, each with its own evaluators and result cache. One serves "
+        "uncached queries as fast as the evaluators answer them on two cores; a second nearly "
+        "doubles the rate of answers from the result cache (HTTP handling is Python, one "
+        "interpreter lock per worker) for about 200 MiB more.",
     ),
     Setting(
         "threads",
@@ -87,7 +89,8 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         0,
         "Query evaluator processes per worker (each holds the store and can be killed when a "
-        "query runs out of time). 0: the CPUs shared among the workers, at least 2 each.",
+        "query runs out of time). 0: the CPUs shared among the workers plus one (so no core "
+        "waits while an answer is handed over), at least 2 each.",
     ),
     Setting(
         "evaluator_memory",
@@ -174,7 +177,7 @@ class Settings:
 
     @property
     def evaluator_count(self) -> int:
-        return self.evaluators or max(2, -(-(os.cpu_count() or 1) // self.workers))
+        return self.evaluators or max(2, -(-(os.cpu_count() or 1) // self.workers) + 1)
 
 
 def _convert(setting: Setting, value: Any) -> Any:

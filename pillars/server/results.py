@@ -1,9 +1,10 @@
 """SPARQL results writers for SELECT solutions: JSON, XML, CSV, TSV.
 
-pyoxigraph writes these formats itself, but only for a whole result; the row limit needs the
-first `max_rows` solutions of a lazily evaluated result, so SELECT results are written here.
-Booleans and graphs are written by pyoxigraph. Imports stay light: evaluator processes load
-this module.
+pyoxigraph writes these formats itself, but only for a whole result. The evaluator lets it
+whenever a LIMIT keeps the answer within `max_rows` (see `_select_in_rust` in evaluator.py);
+these writers take the rest: answers truncated at `max_rows`, which carry a flag, and queries
+no LIMIT can be added to. Booleans and graphs are written by pyoxigraph. Imports stay light:
+evaluator processes load this module.
 """
 
 from __future__ import annotations
