@@ -269,9 +269,15 @@ def write() -> str:
     ]
     for res in reversed(found):
         n = res["articles"]
+        run = res.get("run")
         parts += [
             f"## {n:,} articles ({res['quads']:,} quads)",
             "",
+            *(
+                [f"Run {run['utc']} UTC, Pillars at commit {run['commit']}.", ""]
+                if run
+                else ["Run before runs recorded their commit (an earlier version of Pillars).", ""]
+            ),
             "### Targets",
             "",
             *targets(res),
@@ -346,8 +352,9 @@ METHOD = """
   graph is the union of the named graphs (Oxigraph: `--union-default-graph`; Virtuoso and
   rdflib-endpoint do so by default).
 - **Servers, all on 127.0.0.1.** Pillars exactly as `pillars serve --store DIR` runs it
-  (gunicorn, default settings: 1 worker, 16 threads, one evaluator process per core, the
-  result cache on). Oxigraph 0.5.13 `oxigraph serve-read-only` (PyPI `oxigraph`). Virtuoso
+  (gunicorn, default settings: 1 worker with 32 threads, three evaluator processes (the
+  cores plus one), the result cache on). Oxigraph 0.5.13 `oxigraph serve-read-only` (PyPI
+  `oxigraph`). Virtuoso
   Open Source 7.2 (Debian `virtuoso-opensource`) with the package's `virtuoso.ini`, its ports
   moved to loopback, 170,000 buffers (the file's advice for this much data) and 32 HTTP
   threads. rdflib-endpoint 0.6.3 (PyPI) under uvicorn, only for the smaller corpus: it parses

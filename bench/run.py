@@ -65,6 +65,21 @@ def machine() -> dict[str, Any]:
     }
 
 
+def provenance() -> dict[str, str]:
+    """When and from which commit of Pillars a run was made (runs of a size are redone
+    separately, so the report says which code each table measured)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=REPO)
+        return done.stdout.strip()
+
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "pillars")
+    return {
+        "utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "commit": git("rev-parse", "--short", "HEAD") + (" with local changes" if changed else ""),
+    }
+
+
 def cold_start_bundled(out: Path) -> float:
     """`pillars serve` on the bundled corpus: seconds from start to its first answer."""
     port = servers.free_port()
@@ -110,6 +125,7 @@ def run(
 
     running: list[servers.Server] = []
     result: dict[str, Any] = {"articles": articles, "quads": triples, "machine": machine()}
+    result["run"] = provenance()
     try:
         ox_server = servers.start_oxigraph(oxi_dir, out)
         ox_server.load_seconds = load_oxigraph
