@@ -13,6 +13,7 @@ idle connection never holds a thread for longer than that.
 from __future__ import annotations
 
 import select
+import socket
 from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
@@ -29,6 +30,24 @@ class LingeringThreadWorker(ThreadWorker):  # type: ignore[misc]
                 break
             keep = super().handle(conn)
         return keep
+
+    def handle_request(self, req: Any, conn: Any) -> Any:
+        # Corked, the status line, headers and a small body leave as one TCP segment instead of
+        # two (gunicorn writes the headers first): one wake-up less for the client per answer.
+        corked = _cork(conn.sock, True)
+        try:
+            return super().handle_request(req, conn)
+        finally:
+            if corked:
+                _cork(conn.sock, False)  # sends what is held back at once
+
+
+def _cork(sock: Any, on: bool) -> bool:
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, int(on))
+        return True
+    except (OSError, AttributeError):  # not TCP (a Unix socket), or not Linux
+        return False
 
 
 def _readable(sock: Any, seconds: float) -> bool:
