@@ -48,6 +48,7 @@ from pillars.server.pool import (
     OutOfMemory,
     TimedOut,
 )
+from pillars.server.querystring import parse_args
 from pillars.server.scan import refused_service, scan
 from pillars.settings import SETTINGS, Settings
 
@@ -142,7 +143,8 @@ def read_request() -> tuple[str | None, MultiDict[str, str]]:
     limit = settings().max_request_bytes
     if len(request.query_string) > limit:
         raise ProtocolError(413, f"query string longer than {limit} bytes (max_request_bytes)")
-    params: MultiDict[str, str] = MultiDict(request.args)
+    # request.args, decoded faster (pillars/server/querystring.py)
+    params: MultiDict[str, str] = MultiDict(parse_args(request.environ.get("QUERY_STRING", "")))
     if request.method == "GET":
         if not params.keys() - {"format", "output"}:
             return None, params  # the Service Description, in the format asked for
