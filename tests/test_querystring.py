@@ -52,3 +52,16 @@ def test_same_as_werkzeug_on_random_strings() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
         raw = text.encode("utf-8").decode("latin-1")  # as a WSGI server hands it over
         assert ours(raw) == werkzeug_args(raw), repr(raw)
+
+
+def test_negotiation_kept_per_header_and_errors_every_time() -> None:
+    # negotiate() keeps its answers (pillars/server/negotiation.py): the same header gives the
+    # same formats, a different one its own, and an unknown format= is refused every time.
+    from pillars.server.negotiation import NegotiationError, negotiate
+
+    assert negotiate("text/csv", None)[0].key == "csv"  # type: ignore[union-attr]
+    assert negotiate("text/csv", None)[0].key == "csv"  # type: ignore[union-attr]
+    assert negotiate("application/sparql-results+xml", None)[0].key == "xml"  # type: ignore[union-attr]
+    for _ in range(2):
+        with pytest.raises(NegotiationError):
+            negotiate(None, "no-such-format")

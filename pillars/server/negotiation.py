@@ -8,6 +8,7 @@ the query form is only known once the query is parsed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,9 @@ def by_name(value: str, formats: tuple[Format, ...]) -> Format | None:
     return None
 
 
+# Clients send the same few Accept headers again and again; the answer depends on nothing
+# else, so it is kept (a bounded number of distinct headers).
+@lru_cache(maxsize=256)
 def negotiate(accept: str | None, format_param: str | None) -> tuple[Format | None, Format | None]:
     """(format for SELECT/ASK, format for CONSTRUCT/DESCRIBE); None where nothing fits."""
     if format_param:
