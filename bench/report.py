@@ -406,34 +406,60 @@ DB.DBA.VT_INC_INDEX_DB_DBA_RDF_OBJ (); checkpoint;`. Nothing listens beyond 127.
 FINDINGS = """
 ## How much the numbers move
 
-This machine is shared with other work (load average 6-10 during the runs). A second
-1,000-article run under heavier load gave Oxigraph half the cold QPS it had in the run
-published above, and Pillars' cold ratio rose to 0.91× (4 clients) and 1.03× (16 clients)
-only because every server was starved; that run is not the one shown, and the uncached
-target is counted as missed. The same run measured Pillars' RSS at 1,041 MiB after the runs,
-just over the 1 GiB target (1,012 MiB here): treat memory as at the limit, not under it.
-`pillars load` now also builds the word-search index (about 4 s per 1,000 articles on a quiet
-machine); the published run predates that, so its Pillars load time is without it.
+This machine is shared with other work; when other test suites run, every server loses CPU
+and the QPS ratios wander by ±0.05 or more (a run under heavy load once showed Pillars at
+0.91× only because Oxigraph was starved). `python -m bench.ab` runs interleaved A/B rounds of
+Pillars variants against Oxigraph's server and also reports the CPU milliseconds each server
+spends per request, split into web worker and evaluator processes (read from /proc); that
+figure moves much less with the machine's load, and the changes below were judged by it.
+Sizes other than 1,000 articles may come from older runs: each size says its commit.
 
 ## Where the time goes, and what would close the gaps
 
-Profiled with py-spy (`--subprocesses`, 20 s of the cold mix at 4 clients over 1,000
-articles) and cProfile in process:
+CPU per uncached request, 1,000 articles, cold mix (`bench/ab.py`, interleaved rounds,
+medians; 2026-11-24 about 23:30-23:55 UTC):
 
-- **Evaluator processes**: about 80 % of their busy time is inside pyoxigraph's
-  `Store.query` (parsing, planning, evaluating); socket I/O with the web process about 10 %,
-  writing JSON results in Python 1-2 %. In process, pyoxigraph on the Pillars store runs the
-  cold mix at about the rate Oxigraph's own server reaches at one client, so the engine is
-  not what is slower.
-- **Web process** (gunicorn gthread worker, Flask): about 0.9 ms of CPU per request
-  (HTTP parsing, Flask routing, headers, pickling the job and the answer), of which the
-  Flask view itself is about 0.2 ms. On two cores shared with the evaluators and wrk this
-  fixed cost is what separates Pillars from Oxigraph on cheap queries: it matters at 100
-  articles, where most queries take well under a millisecond, and much less at 1,000,
-  where the mix averages several milliseconds per query.
-- **Concurrency**: Pillars evaluates as many queries at once as it has evaluator processes
-  (one per core by default); the rest wait in the web process. Oxigraph's server starts a
-  thread per request, which at 16 clients shows up as long p99 tails rather than more QPS.
+| | 4 clients | 16 clients |
+| --- | ---: | ---: |
+| Oxigraph's server (the whole process) | 5.2-5.7 ms | 5.2-5.5 ms |
+| Pillars evaluators, before (2 workers × 2 evaluators) | 6.2-6.4 ms | 6.2-6.5 ms |
+| Pillars web workers, before | 0.75-0.85 ms | 0.84-0.95 ms |
+| Pillars evaluators, now (1 worker × 3 evaluators) | 5.9-6.0 ms | 5.6-5.9 ms |
+| Pillars web worker, now | 0.61-0.63 ms | 0.60-0.69 ms |
+
+With every server CPU-bound on two cores, the QPS ratio follows the CPU ratio: about
+5.3 / (5.9 + 0.65) ≈ 0.8. What changed, each measured by an interleaved A/B (commit
+messages): pyoxigraph's own writers for SELECT answers (a `LIMIT max_rows + 1` added when the
+query has none, rows counted from the written bytes, the Python writers only for truncated
+answers): evaluator 6.35 → 6.14 ms; a gunicorn worker that serves a keep-alive client's next
+request on the same thread instead of handing the connection back to the main loop after
+every answer: web 0.85-0.95 → 0.72-0.75 ms; one worker with three evaluators instead of two
+with two: fewer processes, less CPU per query, RSS 745 → 527 MiB after the A/B rounds.
+
+- **Evaluators**: Python around `Store.query` is now about 0.05 ms per query (cProfile);
+  the rest is pyoxigraph. Run one query at a time, an evaluator spends what Oxigraph's server
+  spends (5.5 ms user + 0.6 ms system against 5.3 + 0.6 per request). The difference under
+  concurrency comes from running queries in separate processes: each evaluator has its own
+  RocksDB block cache and heap, while Oxigraph's threads share theirs (its CPU per request
+  even falls as clients are added). Fewer evaluators cost less per query (2 processes:
+  5.8 ms, 4 processes: 6.1 ms) but leave a core idle while an answer is handed over; three
+  per two cores measured best. Processes are what make the time limit real (a query is
+  stopped by killing its process), so this cost stays while pyoxigraph cannot cancel.
+- **Web worker**: about 0.6 ms per request: gunicorn's HTTP parsing and writing, Flask
+  (the view itself about 0.13 ms with a stub evaluator, of which decoding the URL-encoded
+  query, long PREFIX blocks included, is about 45 µs), the ETag hash and the socket round
+  trip to an evaluator.
+- **16 clients**: Oxigraph's server runs all 16 queries at once and its CPU per request
+  falls as clients are added (shared caches), so its rate rises from 4 to 16 clients while
+  Pillars, evaluating three at a time, stays where it was at 4. In the A/B rounds four
+  evaluators gave 0.88× at 16 clients against 0.85× for three, but 0.84× against 0.86× at 4
+  and 100 MiB more: within the noise, so the default stays at three.
+- **Closing the rest** would take an HTTP front that costs next to nothing (compiled code,
+  with the evaluator pool behind it) and evaluators that share one block cache, which
+  pyoxigraph's read-only store opened per process does not allow. The A/B rounds put Pillars
+  at 0.85-0.86× (4 and 16 clients) and the published run at 0.94× and 0.81×: the 4-client
+  target is met only in some runs, the 16-client one missed by about 0.05-0.1×. The result
+  cache answers repeated queries at several times Oxigraph's rate.
 
 - **Word search through SPARQL**: `pilfn:matches` as a lone FILTER is rewritten into a
   `VALUES` block of the matching resources, which is 2-3× faster than `CONTAINS` but far from
@@ -441,25 +467,11 @@ articles) and cProfile in process:
   a VALUES block of thousands of IRIs. Closing that needs the join inside the engine (a
   text index Oxigraph itself consults, as Virtuoso's `bif:contains` does); the JSON API,
   which looks words up in SQLite FTS5 and ranks them by BM25, is the fast path today.
-- **Memory**: Pillars' tree is one web process plus one evaluator per core, each with its
-  own RocksDB block cache and its own search-index connection; it grows with the queries
-  answered (RSS per round is in the tables) and ended near the 1 GiB target on 1,000
-  articles. `--evaluators 1` or a smaller `result_cache_bytes` lowers it.
-
-- **Idle evaluators**: in the profile at 4 clients each of the two evaluators was busy only
-  about 35 % of the time and the web process about 20 %: an evaluator waits while the web
-  process hands its answer back and the next job over. More evaluators than cores
-  (`--evaluators 4`) should keep the cores busy; a quick A/B of 2 against 4 evaluators was
-  inconclusive because other work on this shared machine (load average near 10) swamped the
-  difference, so the default is unchanged.
-
-What would close the uncached gap (not done here, each a larger change than a benchmark
-should make): overlap the hand-over with more evaluators once measured on a quiet machine,
-answer `/sparql` from a leaner HTTP path (a compiled WSGI server, or the
-evaluator answering the socket itself), send answers from the evaluators without pickling
-them, and let the evaluators use pyoxigraph's Rust serializers when a query cannot reach
-the row limit. The result cache already makes a repeated query cost one dictionary lookup,
-and the text index makes a word search an index look-up instead of a scan.
+- **Memory**: Pillars' tree is the gunicorn master, one web worker and three evaluators,
+  each evaluator with its own RocksDB block cache and search-index connection; it grows with
+  the queries answered (RSS per round is in the tables). A second worker (`--workers 2`,
+  with two evaluators each) nearly doubles the rate of cached answers for about 200 MiB more;
+  `--evaluators 2` or a smaller `result_cache_bytes` lowers memory further.
 
 The cache is per gunicorn worker: with several workers a repeated query is computed once per
 worker before it is served from memory; entries are keyed by the store's generation (the
