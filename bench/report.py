@@ -445,10 +445,16 @@ with two: fewer processes, less CPU per query, RSS 745 → 527 MiB after the A/B
   5.8 ms, 4 processes: 6.1 ms) but leave a core idle while an answer is handed over; three
   per two cores measured best. Processes are what make the time limit real (a query is
   stopped by killing its process), so this cost stays while pyoxigraph cannot cancel.
-- **Web worker**: about 0.6 ms per request: gunicorn's HTTP parsing and writing, Flask
-  (the view itself about 0.13 ms with a stub evaluator, of which decoding the URL-encoded
-  query, long PREFIX blocks included, is about 45 µs), the ETag hash and the socket round
-  trip to an evaluator.
+- **Web worker**: about 0.5-0.65 ms per request: gunicorn's HTTP parsing and writing,
+  thread wake-ups, Flask (the view itself about 90 µs with a stub evaluator, after decoding
+  the URL-encoded query in C and caching negotiation took it from 130 µs), the ETag hash and
+  the socket round trip to an evaluator.
+- **100 articles**: most queries take well under a millisecond (Oxigraph's server: 0.5 ms
+  of CPU per request), so the web worker's fixed cost decides, and one worker's interpreter
+  lock caps the rate: in A/B rounds one worker with three evaluators reached 0.35× / 0.31×
+  of Oxigraph (4 / 16 clients), two workers with two evaluators each 0.48× / 0.45× for
+  170 MiB more. The default (one worker) is chosen for the 1,000-article targets, where it
+  is as fast and keeps memory well under 1 GiB; `--workers 2` suits small corpora.
 - **16 clients**: Oxigraph's server runs all 16 queries at once and its CPU per request
   falls as clients are added (shared caches), so its rate rises from 4 to 16 clients while
   Pillars, evaluating three at a time, stays where it was at 4. In the A/B rounds four
@@ -456,10 +462,12 @@ with two: fewer processes, less CPU per query, RSS 745 → 527 MiB after the A/B
   and 100 MiB more: within the noise, so the default stays at three.
 - **Closing the rest** would take an HTTP front that costs next to nothing (compiled code,
   with the evaluator pool behind it) and evaluators that share one block cache, which
-  pyoxigraph's read-only store opened per process does not allow. The A/B rounds put Pillars
-  at 0.85-0.86× (4 and 16 clients) and the published run at 0.94× and 0.81×: the 4-client
-  target is met only in some runs, the 16-client one missed by about 0.05-0.1×. The result
-  cache answers repeated queries at several times Oxigraph's rate.
+  pyoxigraph's read-only store opened per process does not allow. Pillars' own rate is
+  steady (313-325 QPS at 4 clients, 320-328 at 16 in three full runs on 2026-11-25), while
+  Oxigraph's moves with the machine's load (332-405 at 4 clients): full runs gave 0.94× /
+  0.81× (00:04 UTC), 0.82× / 0.78× (00:24) and what the tables above show; interleaved A/B
+  rounds 0.85-0.86×. So the uncached target is missed, by about 0.05-0.1×. The result cache
+  answers repeated queries at several times Oxigraph's rate.
 
 - **Word search through SPARQL**: `pilfn:matches` as a lone FILTER is rewritten into a
   `VALUES` block of the matching resources, which is 2-3× faster than `CONTAINS` but far from
