@@ -463,11 +463,12 @@ with two: fewer processes, less CPU per query, RSS 745 → 527 MiB after the A/B
 - **Closing the rest** would take an HTTP front that costs next to nothing (compiled code,
   with the evaluator pool behind it) and evaluators that share one block cache, which
   pyoxigraph's read-only store opened per process does not allow. Pillars' own rate is
-  steady (313-325 QPS at 4 clients, 320-328 at 16 in three full runs on 2026-11-25), while
-  Oxigraph's moves with the machine's load (332-405 at 4 clients): full runs gave 0.94× /
-  0.81× (00:04 UTC), 0.82× / 0.78× (00:24) and what the tables above show; interleaved A/B
-  rounds 0.85-0.86×. So the uncached target is missed, by about 0.05-0.1×. The result cache
-  answers repeated queries at several times Oxigraph's rate.
+  steady (313-325 QPS at 4 clients, 308-328 at 16 in three full runs on 2026-11-25), while
+  Oxigraph's moves with the machine's load (332-408 at 4 clients): full runs gave 0.94× /
+  0.81× (00:04 UTC, other work running), 0.82× / 0.78× (00:24) and 0.78× / 0.79× (00:39, the
+  quietest, shown above); interleaved A/B rounds 0.85-0.86×. So the uncached target is
+  missed, by about 0.05-0.12×. The result cache answers repeated queries at several times
+  Oxigraph's rate.
 
 - **Word search through SPARQL**: `pilfn:matches` as a lone FILTER is rewritten into a
   `VALUES` block of the matching resources, which is 2-3× faster than `CONTAINS` but far from
