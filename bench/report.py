@@ -417,15 +417,15 @@ Sizes other than 1,000 articles may come from older runs: each size says its com
 ## Where the time goes, and what would close the gaps
 
 CPU per uncached request, 1,000 articles, cold mix (`bench/ab.py`, interleaved rounds,
-medians; 2026-11-24 about 23:30-23:55 UTC):
+medians; 2026-11-24 23:30 to 2026-11-25 00:03 UTC):
 
 | | 4 clients | 16 clients |
 | --- | ---: | ---: |
 | Oxigraph's server (the whole process) | 5.2-5.7 ms | 5.2-5.5 ms |
 | Pillars evaluators, before (2 workers × 2 evaluators) | 6.2-6.4 ms | 6.2-6.5 ms |
 | Pillars web workers, before | 0.75-0.85 ms | 0.84-0.95 ms |
-| Pillars evaluators, now (1 worker × 3 evaluators) | 5.9-6.0 ms | 5.6-5.9 ms |
-| Pillars web worker, now | 0.61-0.63 ms | 0.60-0.69 ms |
+| Pillars evaluators, now (1 worker × 3 evaluators) | 5.7-6.0 ms | 5.6-5.9 ms |
+| Pillars web worker, now | 0.51-0.63 ms | 0.59-0.69 ms |
 
 With every server CPU-bound on two cores, the QPS ratio follows the CPU ratio: about
 5.3 / (5.9 + 0.65) ≈ 0.8. What changed, each measured by an interleaved A/B (commit
@@ -434,7 +434,9 @@ query has none, rows counted from the written bytes, the Python writers only for
 answers): evaluator 6.35 → 6.14 ms; a gunicorn worker that serves a keep-alive client's next
 request on the same thread instead of handing the connection back to the main loop after
 every answer: web 0.85-0.95 → 0.72-0.75 ms; one worker with three evaluators instead of two
-with two: fewer processes, less CPU per query, RSS 745 → 527 MiB after the A/B rounds.
+with two: fewer processes, less CPU per query, RSS 745 → 527 MiB after the A/B rounds;
+TCP_CORK so headers and body leave in one segment; the query string decoded in C and
+content negotiation cached (the Flask view 130 → 90 µs).
 
 - **Evaluators**: Python around `Store.query` is now about 0.05 ms per query (cProfile);
   the rest is pyoxigraph. Run one query at a time, an evaluator spends what Oxigraph's server
