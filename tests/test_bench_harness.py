@@ -143,3 +143,46 @@ def test_wrk_lua_summary_is_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     res = load.run("http://127.0.0.1:9/sparql", tmp_path / "r", tmp_path / "s.lua", 4, 1)
     assert (res.qps, res.p50_ms, res.p99_ms, res.errors) == (250.0, 1.5, 9.0, 3)
     assert "function request()" in (tmp_path / "s.lua").read_text()
+
+
+def test_servers_option_checks_names_and_needs_oxigraph(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import __main__ as cli
+
+    assert cli.server_list("pillars, oxigraph,pillars") == ("pillars", "oxigraph")
+    for bad, message in (
+        ("pillars,fuseki", "unknown server(s) fuseki"),
+        ("pillars", "oxigraph must be among the servers"),
+    ):
+        with pytest.raises(SystemExit) as exited:
+            cli.main(["run", "--servers", bad])
+        assert exited.value.code == 2
+        assert message in capsys.readouterr().err
+
+
+def test_report_of_a_run_without_some_servers() -> None:
+    rounds = [
+        {"server": s, "mode": "cold", "clients": 4, "round": 0, "qps": q, "p50_ms": 1.0,
+         "p95_ms": 2.0, "p99_ms": 3.0, "requests": 10, "errors": 0, "rss_bytes": 1}
+        for s, q in (("oxigraph", 50.0), ("pillars", 40.0))
+    ]  # fmt: skip
+    res = {
+        "articles": 10000,
+        "servers": {
+            "oxigraph": {"load_seconds": 100, "start_seconds": 0.1, "rss_bytes": 2**20},
+            "pillars": {"load_seconds": 300, "start_seconds": 1.0, "rss_bytes": 2**21},
+        },
+        "not_run": ["virtuoso", "rdflib-endpoint"],
+        "rounds": rounds,
+        "agreement": [
+            {"query": "ask", "size": 1, "verdict": {"oxigraph": "reference", "pillars": "same"}}
+        ],
+    }
+    table = report.throughput_table(res, "cold")
+    assert len(table) == 4 and "| 4 | pillars | 40.0 | 0.80× |" in table[3]
+    assert "virtuoso" not in "".join(table + report.agreement_table(res))
+    assert "| pillars | 300.0 | 3.00× |" in report.servers_table(res)[3]
+    text = " ".join(report.not_run(res))
+    assert "Not run at this size (left out with `--servers`): virtuoso, rdflib-endpoint" in text
+    assert "- rdflib-endpoint: it parses the whole dump in Python" in text
+    assert report.not_run({**res, "not_run": []}) == []
+    assert report.rounds_note(res).startswith("1 interleaved round per setting")
