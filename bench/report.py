@@ -436,6 +436,7 @@ python3 -m venv bench/.venv                      # the peers, apart from Pillars
 bench/.venv/bin/pip install oxigraph==0.5.13 rdflib-endpoint==0.6.3 uvicorn matplotlib
 make bench                                       # = .venv/bin/python -m bench all
 .venv/bin/python -m bench run --articles 1000 --seconds 8 --rounds 2   # one size
+.venv/bin/python -m bench run --articles 10000 --servers pillars,oxigraph --seconds 8 --rounds 1
 .venv/bin/python -m bench report                 # this file and the plot, from bench/out/
 ```
 
