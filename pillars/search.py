@@ -18,7 +18,7 @@ import sqlite3
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,17 +97,16 @@ def fts_query(words: str) -> str:
     return " ".join('"' + w.replace('"', "") + '"' for w in found)
 
 
-def _rows(store: ox.Store) -> list[tuple[str, str, str, str]]:
+def _rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
+    # A generator: SQLite takes the rows as they come, so a large store is never held twice.
     values = " ".join(f"<{p}>" for p in INDEXED)
     query = (
         "SELECT ?s ?g ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
         f"VALUES ?p {{ {values} }} FILTER(isLiteral(?o) && !isBlank(?s)) }}"
     )
-    rows = []
     for sol in store.query(query):  # type: ignore[union-attr]
         s, g, p, o = (sol[i] for i in range(4))  # type: ignore[index]
-        rows.append((o.value, s.value, g.value, INDEXED[p.value]))  # type: ignore[union-attr]
-    return rows
+        yield (o.value, s.value, g.value, INDEXED[p.value])  # type: ignore[union-attr]
 
 
 def _build(conn: sqlite3.Connection, store: ox.Store, stamp: str) -> None:

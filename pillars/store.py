@@ -12,13 +12,14 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
 
-from pillars.corpus import Corpus, discover, read_all
+from pillars.corpus import Corpus, GraphSource, discover, read_all, source_quads
 
 MARKER = "pillars-store.txt"  # written by `pillars load`, so `serve --store` knows the folder
 STATS = "pillars-stats.json"  # triples per graph, counted once by `pillars load`
@@ -40,8 +41,8 @@ def load_corpus(store: ox.Store, corpus: Corpus | None = None) -> int:
     """Load every graph of the corpus; nothing is stored unless every file parses."""
     corpus = corpus or discover()
     quads: list[ox.Quad] = []
-    for _source, source_quads in read_all(corpus.sources):
-        quads.extend(source_quads)
+    for _source, parsed in read_all(corpus.sources):
+        quads.extend(parsed)
     store.bulk_extend(quads)
     return len(quads)
 
@@ -53,7 +54,7 @@ def memory_store(corpus: Corpus | None = None) -> ox.Store:
 
 
 def build_disk_store(path: Path, corpus: Corpus | None = None) -> int:
-    """`pillars load`: parse the corpus first, then write a fresh on-disk store at `path`.
+    """`pillars load`: parse the corpus, writing a fresh on-disk store beside `path`.
 
     The store is built in a folder beside `path` and swapped in when complete: a failed build
     leaves the previous store as it was, and the new database holds no deletion records
@@ -61,13 +62,12 @@ def build_disk_store(path: Path, corpus: Corpus | None = None) -> int:
     measured on 1,000 articles, joins ran 30% slower).
     """
     corpus = corpus or discover()
-    quads = [q for _source, qs in read_all(corpus.sources) for q in qs]  # may raise CorpusError
     if path.exists() and any(path.iterdir()) and not (path / MARKER).is_file():
         raise StoreError(f"{path}: folder is not empty and is not a Pillars store; not touching it")
     path.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.building-"))
     try:
-        counts = _write_store(building, quads)
+        total, counts = _write_store(building, corpus.sources)  # may raise CorpusError
         (building / STATS).write_text(json.dumps(counts, indent=1, sort_keys=True), "utf-8")
         (building / MARKER).write_text(f"Pillars store of {corpus.root}\n", encoding="utf-8")
         _build_search_index(building)
@@ -81,7 +81,7 @@ def build_disk_store(path: Path, corpus: Corpus | None = None) -> int:
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    return len(quads)
+    return total
 
 
 def _build_search_index(folder: Path) -> None:
@@ -95,18 +95,25 @@ def _build_search_index(folder: Path) -> None:
     del store
 
 
-def _write_store(folder: Path, quads: list[ox.Quad]) -> dict[str, int]:
-    # Through an N-Quads file and the bulk loader, which writes sorted tables directly.
-    store = ox.Store(str(folder))
+def _write_store(folder: Path, sources: Iterable[GraphSource]) -> tuple[int, dict[str, int]]:
+    # Through an N-Quads file and the bulk loader, which writes sorted tables directly. Each
+    # source is parsed and written out before the next, so memory holds one article's quads,
+    # not the corpus's (10,000 articles held as one list peaked at ~11 GiB).
+    total = 0
     with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".pillars-nquads-") as tmp:
         dump = Path(tmp) / "corpus.nq"
-        ox.serialize(quads, output=str(dump), format=ox.RdfFormat.N_QUADS)
+        with dump.open("wb") as out:
+            for source in sources:
+                quads = source_quads(source)
+                ox.serialize(quads, output=out, format=ox.RdfFormat.N_QUADS)
+                total += len(quads)
+        store = ox.Store(str(folder))
         store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
     store.optimize()
     store.flush()
     counts = graph_counts(store)
     del store  # closes the database so readers can open it
-    return counts
+    return total, counts
 
 
 def graph_counts(store: ox.Store) -> dict[str, int]:
