@@ -526,7 +526,8 @@ content negotiation cached (the Flask view 130 → 90 µs).
   about 11 GiB resident (seen with `ps` during the run, not recorded by the harness): it
   parsed every article into one Python list of quads before writing the N-Quads file the
   bulk loader reads. Since commit 2feb3fb it streams article by article into that file
-  (1,000 articles: peak 2.49 -> 1.50 GB, 23.6 -> 20.2 s); not yet re-measured at 10,000. Server RSS
+  (1,000 articles: peak 2.49 -> 1.50 GB, 23.6 -> 20.2 s; 10,000 articles, measured alone
+  afterwards with `/usr/bin/time`: 242 s, peak 2.1 GiB instead of ~11). Server RSS
   after the runs was 1,144 MiB (Oxigraph's 864 MiB). A FILTER CONTAINS word search takes
   2-7 s here, so its rounds hold only a handful of requests (see the table's counts).
 - **Word search through SPARQL**: `pilfn:matches` as a lone FILTER is rewritten into a
