@@ -14,10 +14,9 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from pillars.corpus import CorpusError, discover
+from pillars.corpus_options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
 from pillars.namespaces import GRAPH
 from pillars.prefixes import used_prefixes
-from pillars.store import StoreError, memory_store, open_read_only
 
 FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -75,14 +74,6 @@ def serialise(store: ox.Store, fmt: str, graphs: list[str], whole: bool) -> byte
     return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
 
 
-def open_corpus_store(store_dir: Path | None, root: Path | None) -> ox.Store:
-    """An on-disk store built by `pillars load`, or the corpus read into memory."""
-    try:
-        return open_read_only(store_dir) if store_dir else memory_store(discover(root))
-    except (CorpusError, StoreError) as err:
-        raise click.ClickException(str(err)) from err
-
-
 def write_atomically(path: Path, data: bytes) -> None:
     """A half-written export never replaces a good one."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -117,19 +108,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     default=None,
     help="Write here instead of standard output.",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="An on-disk store built by `pillars load`; default: the corpus, read into memory.",
-)
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Corpus folder (with ontology/, shapes/, instances/); default: the bundled one.",
-)
+@READ_STORE_OPTION
+@ROOT_OPTION
 def export(
     fmt: str, graph: str | None, output: Path | None, store_dir: Path | None, root: Path | None
 ) -> None:

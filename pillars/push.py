@@ -19,7 +19,8 @@ import click
 import pyoxigraph as ox
 import requests
 
-from pillars.export import GraphNotFound, open_corpus_store, select_graphs
+from pillars.corpus_options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
+from pillars.export import GraphNotFound, select_graphs
 
 BODY_FORMATS = {
     "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
@@ -177,19 +178,8 @@ def session_for(user: str | None, password: str | None, token: str | None) -> re
     help="Seconds to wait for the server's answer to each graph.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="An on-disk store built by `pillars load`; default: the corpus, read into memory.",
-)
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Corpus folder (with ontology/, shapes/, instances/); default: the bundled one.",
-)
+@READ_STORE_OPTION
+@ROOT_OPTION
 def push(
     url: str,
     graphs: tuple[str, ...],

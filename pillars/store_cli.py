@@ -12,20 +12,14 @@ from typing import Any
 import click
 
 from pillars.corpus import CorpusError, discover
+from pillars.corpus_options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
 from pillars.namespaces import PREFIXES
 from pillars.server.evaluator import Answer, Job
 from pillars.server.pool import EvaluatorFailed, EvaluatorPool, OutOfMemory, TimedOut
 from pillars.server.scan import refused_service, scan
 from pillars.server.serve import settings_from_options, settings_options
 from pillars.settings import Settings
-from pillars.store import StoreError, StoreSource, build_disk_store, memory_store, open_read_only
-
-ROOT_OPTION = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Corpus folder (with ontology/, shapes/, instances/); default: the bundled one.",
-)
+from pillars.store import StoreError, StoreSource, build_disk_store
 
 
 @click.command()
@@ -70,13 +64,7 @@ def _query_settings(func: Callable[..., Any]) -> Callable[..., Any]:
     help="table: aligned text; csv: SPARQL CSV (N-Triples for graphs); json: SPARQL JSON "
     "(JSON-LD for graphs).",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="An on-disk store built by `pillars load`; default: the corpus, read into memory.",
-)
+@READ_STORE_OPTION
 @ROOT_OPTION
 @_query_settings
 def query(
@@ -105,10 +93,7 @@ def query(
             err=True,
         )
         sys.exit(2)
-    try:
-        store = open_read_only(store_dir) if store_dir else memory_store(discover(root))
-    except (CorpusError, StoreError) as err:
-        raise click.ClickException(str(err)) from err
+    store = open_corpus_store(store_dir, root)
     result_format, graph_format = {
         "table": ("json", "turtle"),
         "csv": ("csv", "ntriples"),

@@ -18,6 +18,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from pillars.corpus import CorpusError, discover
+from pillars.corpus_options import ROOT_OPTION
 from pillars.remote import RemoteError, is_endpoint, remote_source
 from pillars.settings import SETTINGS, Setting, SettingError, Settings, default_text
 from pillars.store import StoreError, StoreSource, memory_store, open_read_only
@@ -129,12 +130,7 @@ def check_port_free(host: str, port: int) -> None:
     "endpoint to front (filled by `pillars push`; docs/remote.md); default: the corpus, read "
     "into memory.",
 )
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Corpus folder (with ontology/, shapes/, instances/); default: the bundled one.",
-)
+@ROOT_OPTION
 @settings_options
 def serve(host: str, port: int, store_dir: str | None, root: Path | None, **values: Any) -> None:
     """Serve the SPARQL endpoint and the site under gunicorn."""
