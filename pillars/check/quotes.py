@@ -222,13 +222,23 @@ def _context_problems(g: Graph, ev: Node, text: str, start: int, end: int) -> li
     return problems
 
 
-def _single_string(g: Graph, ev: Node, prop: URIRef, problems: list[tuple[str, str]]) -> str | None:
+def _single_value(
+    g: Graph, ev: Node, prop: URIRef, problems: list[tuple[str, str]]
+) -> tuple[str, Node] | None:
+    """The property's one value with its label, or None after recording a quote-shape problem."""
     values = list(g.objects(ev, prop))
     label = _prop_label(prop)
     if len(values) != 1:
         problems.append(("quote-shape", f"needs exactly one {label}, has {len(values)}"))
         return None
-    value = values[0]
+    return label, values[0]
+
+
+def _single_string(g: Graph, ev: Node, prop: URIRef, problems: list[tuple[str, str]]) -> str | None:
+    found = _single_value(g, ev, prop, problems)
+    if found is None:
+        return None
+    label, value = found
     if not isinstance(value, Literal):
         problems.append(("quote-shape", f"{label} must be a string literal, not <{value}>"))
         return None
@@ -236,12 +246,10 @@ def _single_string(g: Graph, ev: Node, prop: URIRef, problems: list[tuple[str, s
 
 
 def _single_int(g: Graph, ev: Node, prop: URIRef, problems: list[tuple[str, str]]) -> int | None:
-    values = list(g.objects(ev, prop))
-    label = _prop_label(prop)
-    if len(values) != 1:
-        problems.append(("quote-shape", f"needs exactly one {label}, has {len(values)}"))
+    found = _single_value(g, ev, prop, problems)
+    if found is None:
         return None
-    value = values[0]
+    label, value = found
     if isinstance(value, Literal):
         try:
             return int(str(value))
