@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 
 from pillars.server.cache import ResultCache
 from pillars.server.cache import matches as cache_matches
+from pillars.server.cors import preflight
 from pillars.server.description import (
     DESCRIPTION_PREFIXES,
     DatasetInfo,
@@ -108,13 +109,8 @@ def _cors(resp: Response) -> Response:
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 def sparql() -> Response:
-    if request.method == "OPTIONS":  # CORS preflight
-        resp = Response(status=204)
-        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-        resp.headers["Access-Control-Max-Age"] = "86400"
-        resp.headers["Allow"] = "GET, POST, OPTIONS"
-        return resp
+    if request.method == "OPTIONS":
+        return preflight("GET, POST, OPTIONS")
     query, params = read_request()
     if query is None and not params and _prefers_html():
         # A person who opened /sparql in a browser: the query editor, not RDF/XML.

@@ -48,6 +48,7 @@ from pillars.namespaces import (
     SHARED_GRAPH,
     article_graph,
 )
+from pillars.server.cors import preflight
 from pillars.server.sparql import ProtocolError, client_timeout
 from pillars.settings import Settings
 
@@ -90,13 +91,8 @@ def _cors(resp: Response) -> Response:
 
 
 @bp.route("/validate", methods=["OPTIONS"])
-def preflight() -> Response:
-    resp = Response(status=204)
-    resp.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
-    resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    resp.headers["Access-Control-Max-Age"] = "86400"
-    resp.headers["Allow"] = "POST, OPTIONS"
-    return resp
+def validate_preflight() -> Response:
+    return preflight("POST, OPTIONS")
 
 
 @bp.post("/validate")
