@@ -19,6 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from pillars.corpus import default_root
+from pillars.corpus_options import ROOT_OPTION
 from pillars.namespaces import PIL, PREFIXES
 
 THING = "any resource"
@@ -183,9 +184,7 @@ def _paths(paths: Iterable[Path]) -> str:
 
 
 @click.command("diagram")
-@click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Corpus folder."
-)
+@ROOT_OPTION
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Output folder (default: docs/ under the corpus folder).",

@@ -21,6 +21,7 @@ import click
 import pyoxigraph as ox
 
 from pillars.corpus import Corpus, CorpusError, GraphSource, discover
+from pillars.corpus_options import ROOT_OPTION
 from pillars.namespaces import OA, PIL, PREFIXES
 from pillars.store import memory_store
 
@@ -281,9 +282,7 @@ def render_markdown(all_stats: list[ArticleStats]) -> str:
     default=None,
     help="Also write the report as a Markdown page (e.g. docs/coverage.md).",
 )
-@click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Corpus folder."
-)
+@ROOT_OPTION
 def stats(slug: str | None, fmt: str, write_to: Path | None, root: Path | None) -> None:
     """Counts per class, and which body sentences no evidence anchor covers."""
     try:
