@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import click
 import pyoxigraph as ox
@@ -53,8 +55,9 @@ def select_graphs(store: ox.Store, names: tuple[str, ...] = ()) -> list[str]:
     return chosen
 
 
-def serialise(store: ox.Store, fmt: str, graphs: list[str], whole: bool) -> bytes:
-    """`graphs` in format `fmt`; `whole`: the entire store (default graph included)."""
+def write_rdf(store: ox.Store, fmt: str, graphs: list[str], whole: bool, out: IO[bytes]) -> None:
+    """`graphs` in format `fmt`, written to `out`; `whole`: the entire store (default graph
+    included). Oxigraph streams to `out`, so memory stays bounded by the store, not the output."""
     rdf_format = FORMATS[fmt]
     named = fmt in WITH_PREFIXES
     if not rdf_format.supports_datasets:
@@ -64,24 +67,26 @@ def serialise(store: ox.Store, fmt: str, graphs: list[str], whole: bool) -> byte
         # Turtle writes no graph name, so only the triples' IRIs count.
         triples = (q.triple for q in store.quads_for_pattern(None, None, None, node))
         prefixes = used_prefixes(triples) if named else None
-        return store.dump(format=rdf_format, from_graph=node, prefixes=prefixes) or b""
-    if whole:
-        # One pass to find the prefixes, one to write: memory stays bounded by the store.
-        prefixes = used_prefixes(store) if named else None
-        return store.dump(format=rdf_format, prefixes=prefixes) or b""
-    quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
-    prefixes = used_prefixes(quads) if named else None
-    return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
+        store.dump(out, rdf_format, from_graph=node, prefixes=prefixes)
+    elif whole:
+        # One pass to find the prefixes, one to write.
+        store.dump(out, rdf_format, prefixes=used_prefixes(store) if named else None)
+    else:
+        quads = [
+            q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+        ]
+        ox.serialize(quads, out, rdf_format, prefixes=used_prefixes(quads) if named else None)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """A half-written export never replaces a good one."""
+def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """`write` fills a temporary file beside `path`, renamed into place only when complete:
+    a half-written file never replaces a good one, and readers never see one."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            write(out)
         os.replace(tmp, path)
-    except OSError:
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
@@ -127,13 +132,17 @@ def export(
         graphs = select_graphs(store, (graph,) if graph else ())
     except GraphNotFound as err:
         raise click.BadParameter(str(err), param_hint="--graph") from err
-    data = serialise(store, fmt, graphs, whole=graph is None)
+
+    def write(out: IO[bytes]) -> None:
+        write_rdf(store, fmt, graphs, graph is None, out)
+
     if output is None:
-        sys.stdout.buffer.write(data)
+        write(sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
     try:
-        write_atomically(output, data)
+        write_atomically(output, write)
     except OSError as err:
         raise click.ClickException(f"{output}: cannot write: {err.strerror}") from err
-    click.echo(f"wrote {len(data)} bytes ({fmt}, {len(graphs)} graphs) to {output}", err=True)
+    size = output.stat().st_size
+    click.echo(f"wrote {size} bytes ({fmt}, {len(graphs)} graphs) to {output}", err=True)

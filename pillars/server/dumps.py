@@ -21,13 +21,12 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-import pyoxigraph as ox
-
-from pillars.prefixes import used_prefixes
+from pillars.export import write_atomically
 from pillars.store import StoreSource
 
 FOLDER = "pillars-dumps"
@@ -67,8 +66,8 @@ class DumpCache:
                 pass  # a store folder we may not write to: a temporary folder instead
         return cls(Path(tempfile.mkdtemp(prefix="pillars-dumps-")), temporary=True)
 
-    def file(self, name: str, write: Callable[[Path], None]) -> DumpFile:
-        """The dump `name`, calling `write(path)` to produce it if no process has yet."""
+    def file(self, name: str, write: Callable[[IO[bytes]], None]) -> DumpFile:
+        """The dump `name`, calling `write(file)` to produce it if no process has yet."""
         done = self._done.get(name)
         if done is not None:
             return done
@@ -80,20 +79,13 @@ class DumpCache:
                 done = self._done[name] = self._build(name, write)
             return done
 
-    def _build(self, name: str, write: Callable[[Path], None]) -> DumpFile:
+    def _build(self, name: str, write: Callable[[IO[bytes]], None]) -> DumpFile:
         stem = name if _SAFE_NAME.fullmatch(name) else hashlib.sha256(name.encode()).hexdigest()
         path = self.folder / stem
         with open(self.folder / f".{stem}.lock", "wb") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)  # another worker may be writing it now
             if not path.is_file():
-                fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", dir=self.folder)
-                os.close(fd)
-                try:
-                    write(Path(tmp))
-                    os.replace(tmp, path)  # readers never see a half-written dump
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
+                write_atomically(path, write)
                 self.builds += 1
         return DumpFile(path, _content_hash(path))
 
@@ -104,29 +96,3 @@ def _content_hash(path: Path) -> str:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()[:32]
-
-
-def write_dataset(store: ox.Store, fmt: ox.RdfFormat) -> Callable[[Path], None]:
-    """A writer of every quad of the store (TriG with the prefixes it uses, N-Quads)."""
-
-    def write(path: Path) -> None:
-        def quads() -> Iterable[ox.Quad]:
-            return store.quads_for_pattern(None, None, None, None)
-
-        prefixes = used_prefixes(quads()) if fmt == ox.RdfFormat.TRIG else None
-        ox.serialize(quads(), str(path), fmt, prefixes=prefixes)
-
-    return write
-
-
-def write_graph(store: ox.Store, graph: str) -> Callable[[Path], None]:
-    """A writer of one named graph as Turtle, with the prefixes it uses."""
-    node = ox.NamedNode(graph)
-
-    def write(path: Path) -> None:
-        def triples() -> Iterable[ox.Triple]:
-            return (q.triple for q in store.quads_for_pattern(None, None, None, node))
-
-        ox.serialize(triples(), str(path), ox.RdfFormat.TURTLE, prefixes=used_prefixes(triples()))
-
-    return write

@@ -35,6 +35,7 @@ from flask import (
 from markupsafe import Markup
 
 from pillars.corpus import default_root
+from pillars.export import write_rdf
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
 from pillars.server import dumps, pages_argmap, pages_ontology, pages_query, pages_text
 from pillars.server.pages_describe import (
@@ -60,9 +61,9 @@ bp = Blueprint(
 )
 PAGE_MAX_AGE = 300  # data changes only when the corpus is reloaded
 ASSET_MAX_AGE = 86_400  # asset URLs carry a content hash, so a day is safe
-DUMP_FORMATS = {
-    "trig": (ox.RdfFormat.TRIG, "application/trig"),
-    "nq": (ox.RdfFormat.N_QUADS, "application/n-quads"),
+DUMP_FORMATS = {  # file extension: `pillars export` format, media type
+    "trig": ("trig", "application/trig"),
+    "nq": ("nquads", "application/n-quads"),
 }
 SPECIAL_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH, GRAPH + "shared"}
 ARTICLE = ox.NamedNode(PIL + "Article")
@@ -495,13 +496,13 @@ def dumps_index() -> str:
 def dump(name: str) -> Response:
     stem, _, ext = name.rpartition(".")
     if stem == "pillars" and ext in DUMP_FORMATS:
-        rdf_format, media = DUMP_FORMATS[ext]
-        write = dumps.write_dataset(store(), rdf_format)
+        (fmt, media), graphs = DUMP_FORMATS[ext], []
     elif ext == "ttl" and _has_graph(GRAPH + stem):
-        media, write = "text/turtle", dumps.write_graph(store(), GRAPH + stem)
+        fmt, media, graphs = "turtle", "text/turtle", [GRAPH + stem]
     else:
         return _not_found(f"{request.url_root}dumps/{name}")
-    done = _dump_cache().file(name, write)
+    served = store()
+    done = _dump_cache().file(name, lambda out: write_rdf(served, fmt, graphs, not graphs, out))
     # From the file: Content-Length, an ETag of the content, 304 and Range requests.
     response = send_file(
         done.path, mimetype=media, etag=done.etag, conditional=True, max_age=PAGE_MAX_AGE
