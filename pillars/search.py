@@ -8,6 +8,9 @@ an on-disk store's folder, stamped with the store's build, so it is built once a
 
 Three ways in: `SearchIndex.search` (the search page and JSON API), and the SPARQL extension
 function `pilfn:matches(?resource, "words")` (see `sparql_functions`), usable in any query.
+
+The same file keeps every subject IRI of the store in order (`SearchIndex.iris_under`): the
+folder pages list "everything under /id/actor/", and Oxigraph has no index over IRI prefixes.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ INDEXED = {
     "http://purl.org/dc/terms/title": "title",
 }
 MAX_WORDS = 16
+SCHEMA = "2"  # part of the stamp: an index file written by an older layout is rebuilt
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -109,14 +113,22 @@ def _rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
         yield (o.value, s.value, g.value, INDEXED[p.value])  # type: ignore[union-attr]
 
 
+def _subjects(store: ox.Store) -> Iterator[tuple[str]]:
+    query = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
+    for sol in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        yield (sol[0].value,)  # type: ignore[index]
+
+
 def _build(conn: sqlite3.Connection, store: ox.Store, stamp: str) -> None:
     conn.executescript(
-        "DROP TABLE IF EXISTS texts; DROP TABLE IF EXISTS meta;"
+        "DROP TABLE IF EXISTS texts; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS subjects;"
         "CREATE VIRTUAL TABLE texts USING fts5(text, resource UNINDEXED, graph UNINDEXED, "
         "kind UNINDEXED, tokenize='unicode61 remove_diacritics 2');"
         "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+        "CREATE TABLE subjects(iri TEXT PRIMARY KEY) WITHOUT ROWID;"
     )
     conn.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", _rows(store))
+    conn.executemany("INSERT INTO subjects VALUES (?)", _subjects(store))
     conn.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
     conn.commit()
 
@@ -124,7 +136,7 @@ def _build(conn: sqlite3.Connection, store: ox.Store, stamp: str) -> None:
 def disk_stamp(store_dir: Path) -> str:
     """Changes with every `pillars load` (it rewrites the marker file last)."""
     st = (store_dir / MARKER).stat()
-    return f"{st.st_mtime_ns}:{st.st_size}"
+    return f"{st.st_mtime_ns}:{st.st_size}:{SCHEMA}"
 
 
 class SearchIndex:
@@ -216,6 +228,23 @@ class SearchIndex:
             Hit(res, graph, kind, text, split_marked(marked))
             for res, graph, kind, text, marked in rows
         ]
+
+    def iris_under(self, prefix: str, limit: int) -> list[str]:
+        """Subject IRIs that start with `prefix`, in code-point order, at most `limit`."""
+        if not prefix:
+            raise ValueError("an empty prefix would list every subject")
+        # Text compares as UTF-8 bytes, which sort as code points do: the prefix's range ends
+        # where its last character is one higher.
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT iri FROM subjects WHERE iri >= ? AND iri < ? ORDER BY iri LIMIT ?",
+                (prefix, end, limit),
+            )
+            .fetchall()
+        )
+        return [r[0] for r in rows]
 
     def resources(self, words: str) -> frozenset[str]:
         """Every resource whose indexed text holds all the words."""

@@ -193,3 +193,38 @@ def test_search_page_names_hits_by_label_and_marks_words_safely() -> None:
     assert f'">{escaped} Sanctions [sic] &amp; tariffs</a>' in html
     assert f"<blockquote>{escaped} <mark>Sanctions</mark> [sic] &amp; tariffs</blockquote>" in html
     assert f">{thing}</a>" not in html
+
+
+def test_subjects_under_a_prefix_are_listed_in_order() -> None:
+    store = ox.Store()
+    ex = "https://example.org/id/"
+    names = ["art-1/b", "art-1/a", "art-10/a", "art-1", "actor/iran", "art-1/é"]
+    for name in names:
+        store.add(ox.Quad(ox.NamedNode(ex + name), ox.NamedNode(ex + "p"), ox.Literal("x")))
+    store.add(ox.Quad(ox.BlankNode(), ox.NamedNode(ex + "p"), ox.NamedNode(ex + "art-1/object")))
+    index = SearchIndex.in_memory(store)
+    assert index.iris_under(ex + "art-1/", 10) == [ex + "art-1/a", ex + "art-1/b", ex + "art-1/é"]
+    assert index.iris_under(ex + "art-1/", 2) == [ex + "art-1/a", ex + "art-1/b"]
+    assert index.iris_under(ex + "art-1", 10) == [
+        ex + "art-1",
+        ex + "art-1/a",
+        ex + "art-1/b",
+        ex + "art-1/é",
+        ex + "art-10/a",
+    ]
+    assert index.iris_under(ex + "nothing/", 10) == []
+
+
+def test_an_index_file_of_the_older_layout_is_rebuilt(tmp_path: Path) -> None:
+    import sqlite3
+
+    folder = tmp_path / "store"
+    build_disk_store(folder)
+    with sqlite3.connect(folder / INDEX_FILE) as conn:  # as written before subjects were kept
+        conn.execute("DROP TABLE subjects")
+        stamp = conn.execute("SELECT value FROM meta").fetchone()[0]
+        conn.execute("UPDATE meta SET value = ?", (stamp.rsplit(":", 1)[0],))
+    index = SearchIndex.on_disk(folder, open_read_only(folder))
+    assert "https://w3id.org/pillars/id/actor/iran" in index.iris_under(
+        "https://w3id.org/pillars/id/actor/", 1000
+    )
