@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -126,12 +128,47 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
 
 
 def open_read_only(path: Path) -> ox.Store:
-    if not (path / MARKER).is_file():
-        raise StoreError(f"{path}: no Pillars store here; build one with `pillars load --store`")
+    _check_marker(path)
     try:
         return ox.Store.read_only(str(path))
     except OSError as err:
         raise StoreError(f"{path}: cannot open the store: {err}") from err
+
+
+def _check_marker(path: Path) -> None:
+    if not (path / MARKER).is_file():
+        raise StoreError(f"{path}: no Pillars store here; build one with `pillars load --store`")
+
+
+_OPEN_IN_CHILD = """
+import sys
+from pathlib import Path
+from pillars.store import StoreError, open_read_only
+try:
+    open_read_only(Path(sys.argv[1]))
+except StoreError as err:
+    sys.exit(str(err))
+"""
+
+
+def check_opens(path: Path) -> None:
+    """Raise `open_read_only`'s StoreError if the store cannot be opened, opening it in a child
+    process: for a process that forks afterwards (gunicorn's master). Opening a database
+    starts RocksDB's background threads; a forked child inherits their handles but not the
+    threads, and aborts at exit trying to join them ("std::system_error: No such process")."""
+    _check_marker(path)
+    # -P: the working folder is not put first on sys.path, so a folder named pillars/ there
+    # is never imported in place of this package.
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", _OPEN_IN_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        raise StoreError(lines[-1] if lines else f"{path}: cannot open the store")
 
 
 @dataclass(frozen=True)

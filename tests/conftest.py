@@ -44,7 +44,8 @@ class ServerProcess:
         self.log: list[str] = []
         self.url = ""
         self._listening = threading.Event()
-        threading.Thread(target=self._drain, daemon=True).start()
+        self.drainer = threading.Thread(target=self._drain, daemon=True)
+        self.drainer.start()
 
     def _drain(self) -> None:
         assert self.proc.stderr is not None

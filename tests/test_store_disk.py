@@ -5,6 +5,9 @@ Also: a broken corpus stops `load` and `serve` with file:line:column, and nothin
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-from conftest import pillars_command, start_server
+from conftest import ServerProcess, pillars_command, start_server
 
 from pillars.namespaces import ONTOLOGY_GRAPH, article_graph
 from pillars.store import MARKER, StoreSource
@@ -126,3 +129,24 @@ def test_rebuild_swaps_in_and_a_failed_rebuild_keeps_the_old_store(tmp_path: Pat
     assert (store / MARKER).is_file()
     assert StoreSource(path=str(store)).counts(StoreSource(path=str(store)).open()) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "db"]  # nothing left over
+
+
+@pytest.mark.parametrize("how", ["SIGTERM to gunicorn's master", "Ctrl-C to the process group"])
+def test_a_disk_store_server_stops_cleanly(disk_store: Path, how: str) -> None:
+    """No worker may crash on its way out: one that inherited RocksDB's threads from a master
+    that had opened the store aborted at exit ("std::system_error: No such process")."""
+    server = ServerProcess(["--store", str(disk_store)])
+    url = server.wait_ready()
+    assert requests.get(url + "/id/actor/", timeout=30).status_code == 200  # pages read the store
+    if how.startswith("SIGTERM"):
+        server.proc.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(server.proc.pid, signal.SIGINT)
+    try:
+        code = server.proc.wait(30)
+    finally:
+        server.stop()
+    server.drainer.join(10)
+    log = "".join(server.log)
+    assert code == 0, log[-2000:]
+    assert not re.search(r"terminate called|was sent SIG(ABRT|SEGV|KILL)|Traceback", log), log

@@ -21,7 +21,7 @@ from pillars.corpus import CorpusError, discover
 from pillars.corpus_options import ROOT_OPTION
 from pillars.remote import RemoteError, is_endpoint, remote_source
 from pillars.settings import SETTINGS, Setting, SettingError, Settings, default_text
-from pillars.store import StoreError, StoreSource, memory_store, open_read_only
+from pillars.store import StoreError, StoreSource, check_opens, memory_store
 
 GET_URL_LIMIT = 8190  # gunicorn's largest request line; longer GET queries must be POSTed
 
@@ -97,8 +97,7 @@ def open_source(store_dir: Path | None, root: Path | None) -> StoreSource:
     """Read the corpus (or check the on-disk store) now, before anything is served."""
     try:
         if store_dir is not None:
-            del_store = open_read_only(store_dir)
-            del del_store  # only checked here; every process opens its own handle
+            check_opens(store_dir)  # every worker and evaluator opens its own handle
             return StoreSource(path=str(store_dir.resolve()))
         return StoreSource.of_memory(memory_store(discover(root)))
     except (CorpusError, StoreError) as err:
