@@ -516,6 +516,29 @@ content negotiation cached (the Flask view 130 → 90 µs).
   quietest, shown above); interleaved A/B rounds 0.85-0.86×. So the uncached target is
   missed, by about 0.05-0.12×. The result cache answers repeated queries at several times
   Oxigraph's rate.
+- **Tried on 2026-11-25 and dropped** (1,000 articles, the cold mix):
+  - Threads sharing one store instead of processes: 3,000 queries through pyoxigraph in one
+    process with three threads cost 5.93 ms of CPU per query, in three processes 5.07-5.64
+    ms. Sharing a process does not make queries cheaper, so evaluators running two queries
+    each on threads would buy nothing for the complexity of re-running a killed co-runner.
+  - The store in memory: the same queries cost 1.75 ms each on an in-memory pyoxigraph store
+    against 4.7-5.8 ms on the on-disk one (one actor's threats: 4.3 against 20-25 ms). But
+    the 2 M quads take 910 MiB per copy and 7-14 s to copy in, and each evaluator would need
+    its own: 2.7 GiB with three, far over the 1 GiB memory target.
+  - Where the CPU goes now, user + system per request at 16 clients (8 s rounds, Oxigraph
+    and Pillars in turn, twice): Oxigraph's server 4.94-5.08 + 0.38-0.40 ms; Pillars'
+    evaluators 5.14-5.20 + 0.25-0.33 ms and web worker 0.41-0.49 + 0.12-0.16 ms (0.85× and
+    0.93× in those two rounds). The evaluators now cost about what Oxigraph's server does;
+    the gap left is the web worker's ~0.55-0.65 ms, about a tenth of a request.
+- **Word search against Virtuoso**: the benchmark above sets `/search.json` (the 20 best
+  hits by BM25, with snippets) against Virtuoso counting matches. Asked for the same thing
+  as `/search.json` (`OPTION (score ?sc) ... ORDER BY DESC(?sc) LIMIT 20`), Virtuoso answered
+  403 / 737 QPS at 1 / 4 clients (measured alone, 2026-11-25), against 230 / 263 for
+  `/search.json`: its score is cheap, while SQLite's BM25 over the ~5,000 quotes a common
+  word matches costs about 4 ms (counting them 0.13 ms, the first 20 unranked 0.03 ms).
+  Closing it needs an index whose first matches are the best ones (rows written shortest
+  text first is BM25's order for one word found once per text), with exact BM25 only for
+  small match sets.
 
 - **10,000 articles** (20 M quads; Pillars and Oxigraph's server only, one round per
   setting, so each ratio rests on a single 8 s round): the mix runs about 15× slower than
