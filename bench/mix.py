@@ -86,6 +86,11 @@ TEXT_FUNCTION = (
 TEXT_VIRTUOSO = (
     "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e oa:exact ?x . ?x bif:contains '\"{word}\"' }}"
 )
+# What /search.json answers: the 20 best matches, by Virtuoso's own text score.
+TEXT_VIRTUOSO_RANKED = (
+    "SELECT ?e ?x WHERE {{ ?e oa:exact ?x . ?x bif:contains '\"{word}\"' OPTION (score ?sc) }}"
+    " ORDER BY DESC(?sc) LIMIT 20"
+)
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,12 @@ class Mix:
         return out
 
     def text(self, kind: str, n: int) -> list[Query]:
-        template = {"filter": TEXT_FILTER, "function": TEXT_FUNCTION, "virtuoso": TEXT_VIRTUOSO}
+        template = {
+            "filter": TEXT_FILTER,
+            "function": TEXT_FUNCTION,
+            "virtuoso": TEXT_VIRTUOSO,
+            "virtuoso-ranked": TEXT_VIRTUOSO_RANKED,
+        }
         return [
             Query(f"text-{kind}", self.samples.fill(template[kind], i), SELECT_JSON).numbered(i)
             for i in range(n)

@@ -284,6 +284,7 @@ def text_rounds(
             ][:n],
         ),
         ("virtuoso", "bif:contains (index)", mix.text("virtuoso", n)),
+        ("virtuoso", "bif:contains, top 20 by score", mix.text("virtuoso-ranked", n)),
     ]
     rows = []
     for clients in (1, 4):

@@ -83,6 +83,31 @@ def test_graph_limit_and_offset(index: SearchIndex) -> None:
         index.search("sanctions", limit=0)
 
 
+def ranked_by_sql(index: SearchIndex, word: str, limit: int, offset: int) -> list[str]:
+    """BM25 order over every match, asked of SQLite directly (ties by rowid)."""
+    rows = index._conn().execute(
+        "SELECT resource FROM texts WHERE texts MATCH ? ORDER BY bm25(texts), rowid"
+        " LIMIT ? OFFSET ?",
+        (f'"{word}"', limit, offset),
+    )
+    return [r[0] for r in rows]
+
+
+@pytest.mark.parametrize("word", ["Iran", "russia", "the"])
+def test_a_frequent_word_is_answered_from_its_kept_ranking(index: SearchIndex, word: str) -> None:
+    kept = index._conn().execute("SELECT COUNT(*) FROM best WHERE word = ?", (word.lower(),))
+    assert kept.fetchone()[0] == 100, "a word this common has its best hits kept"
+    for limit, offset in ((20, 0), (20, 20), (7, 93), (1, 99)):
+        hits = index.search(word, limit=limit, offset=offset)
+        assert [h.resource for h in hits] == ranked_by_sql(index, word.lower(), limit, offset)
+        assert all(word.lower() in h.snippet.lower() and "[" in h.snippet for h in hits)
+    # Past the kept hits, and within one graph, the ranking is made at query time: the same.
+    deep = index.search(word, limit=10, offset=95)
+    assert [h.resource for h in deep] == ranked_by_sql(index, word.lower(), 10, 95)
+    article = index.search(word, limit=5, graph=ARTICLE)
+    assert len(article) == 5 and {h.graph for h in article} == {ARTICLE}
+
+
 def test_on_disk_index_is_kept_and_rebuilt_when_the_store_is(tmp_path: Path) -> None:
     folder = tmp_path / "store"
     build_disk_store(folder)
