@@ -519,8 +519,9 @@ content negotiation cached (the Flask view 130 → 90 µs).
   steady (313-325 QPS at 4 clients, 308-328 at 16 in three full runs on 2026-11-25), while
   Oxigraph's moves with the machine's load (332-408 at 4 clients): full runs gave 0.94× /
   0.81× (00:04 UTC, other work running), 0.82× / 0.78× (00:24) and 0.78× / 0.79× (00:39, the
-  quietest, shown above); interleaved A/B rounds 0.85-0.86×. So the uncached target is
-  missed, by about 0.05-0.12×. The result cache answers repeated queries at several times
+  quietest); interleaved A/B rounds 0.85-0.86×; the run shown above (02:24, commit 9eb4191)
+  0.91× / 0.81×. So the uncached target is met at 4 clients in some runs and missed at 16,
+  by about 0.05-0.12×. The result cache answers repeated queries at several times
   Oxigraph's rate.
 - **Tried on 2026-11-25 and dropped** (1,000 articles, the cold mix):
   - Threads sharing one store instead of processes: 3,000 queries through pyoxigraph in one
@@ -542,11 +543,17 @@ content negotiation cached (the Flask view 130 → 90 µs).
   403 / 737 QPS at 1 / 4 clients (measured alone, 2026-11-25), against 230 / 263 for
   `/search.json`: its score is cheap, while SQLite's BM25 over the ~5,000 quotes a common
   word matches costs about 4 ms (counting them 0.13 ms, the first 20 unranked 0.03 ms).
-  Since then (commit after 146ea01), every word found in more than 100 texts has its 100
-  best hits ranked when the index is built (0.7 s more for 1,000 articles), and a one-word
-  search within them reads that list: the same hits in the same order, 0.5 ms instead of
-  4.5 ms per search in SQLite (tests/test_search.py compares the two orders). The word-search
-  table below comes from a run after that change when its commit says so.
+  Since commit 9eb4191, every word found in more than 100 texts has its 100 best hits
+  ranked when the index is built (0.7 s more for 1,000 articles), and a one-word search
+  within them reads that list: the same hits in the same order, 0.5 ms instead of 4.5 ms per
+  search in SQLite (tests/test_search.py compares the two orders). In the 1,000-article run
+  at that commit, `/search.json` answered 1,100 / 1,307 QPS at 1 / 4 clients: 2.9× / 1.8×
+  Virtuoso's ranked top 20 (382 / 715) and 220× / 124× the FILTER on Oxigraph. A search of
+  several words, or one reaching past the 100th hit or within one graph, still ranks every
+  match at query time. `pilfn:matches` inside SPARQL stays at about 3× the FILTER: the
+  rewrite hands Oxigraph a `VALUES` block of up to ~5,000 IRIs (13 ms to parse, 42 ms to
+  join with `oa:exact` on the on-disk store, 12 ms to read from SQLite), where Virtuoso joins
+  inside its engine; closing it needs the text index inside the query engine.
 
 - **10,000 articles** (20 M quads; Pillars and Oxigraph's server only, one round per
   setting, so each ratio rests on a single 8 s round): the mix runs about 15× slower than
