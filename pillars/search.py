@@ -288,6 +288,8 @@ class SearchIndex:
             f"SELECT rowid, {_HITS} AND rowid IN ({marks})", (query, *ranked)
         ).fetchall()
         by_rowid = {row[0]: row[1:] for row in found}
+        if len(by_rowid) != len(ranked):
+            return None  # the list does not fit this index (cannot happen when built together)
         return [by_rowid[h] for h in ranked]
 
     def iris_under(self, prefix: str, limit: int) -> list[str]:

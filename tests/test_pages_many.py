@@ -56,6 +56,11 @@ def test_first_page_lists_25_articles_and_links_the_next(client: FlaskClient) ->
         assert "<strong>12</strong> threats" in card  # typed by subclasses of pil:Threat
 
 
+def test_an_empty_page_parameter_is_the_first_page(client: FlaskClient) -> None:
+    html = client.get("/?page=").get_data(as_text=True)
+    assert "Articles 1–25 of 30" in html
+
+
 def test_last_page_holds_the_rest(client: FlaskClient) -> None:
     html = client.get("/?page=2").get_data(as_text=True)
     shown = cards(html)

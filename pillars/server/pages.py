@@ -578,7 +578,7 @@ _EMPTY_MAP = (
 def home() -> Response | str:
     slugs = _article_slugs()
     pages = max(1, -(-len(slugs) // HOME_PAGE_SIZE))
-    asked = request.args.get("page", "1")
+    asked = request.args.get("page") or "1"
     if not (asked.isascii() and asked.isdigit() and 1 <= int(asked) <= pages):
         message = f"parameter page: expected a whole number from 1 to {pages}, got {asked[:40]!r}"
         return Response(message + "\n", 400, content_type="text/plain; charset=utf-8")
