@@ -556,21 +556,22 @@ content negotiation cached (the Flask view 130 → 90 µs).
   inside its engine; closing it needs the text index inside the query engine.
 
 - **10,000 articles** (20 M quads; Pillars and Oxigraph's server only, one round per
-  setting, so each ratio rests on a single 8 s round): the mix runs about 15× slower than
-  at 1,000 articles (Oxigraph's server, uncached, 4 clients: about 24-27 against 345-408
-  QPS; the aggregates and one actor's threats grow with the corpus), the web worker's fixed
-  cost matters less, and Pillars' uncached rate came to 0.91× / 0.82× of Oxigraph's at
-  4 / 16 clients in the run shown (0.93× / 0.85× in the one before, at 01:01). `pillars load`
-  took 307 s against 130 s for `oxigraph load` + `optimize` (242 s measured alone after
-  2feb3fb, below; the search index now also keeps the subject IRIs and the ranked hits of
-  common words: at 1,000 articles 20.2 -> 24.7 s, the same 1.50 GB peak). Before commit 2feb3fb, `pillars load` peaked at
-  about 11 GiB resident (seen with `ps` during the run, not recorded by the harness): it
-  parsed every article into one Python list of quads before writing the N-Quads file the
-  bulk loader reads. Since commit 2feb3fb it streams article by article into that file
-  (1,000 articles: peak 2.49 -> 1.50 GB, 23.6 -> 20.2 s; 10,000 articles, measured alone
-  afterwards with `/usr/bin/time`: 242 s, peak 2.1 GiB instead of ~11). Server RSS
-  after the runs was 1,109 MiB (Oxigraph's 747 MiB). A FILTER CONTAINS word search takes
-  2-7 s here, so its rounds hold only a handful of requests (see the table's counts).
+  setting, so each ratio rests on a single 8 s round): the mix runs about 15× slower than at
+  1,000 articles (Oxigraph's server, uncached, 4 clients: about 24-27 against 345-408 QPS;
+  the aggregates and one actor's threats grow with the corpus), the web worker's fixed cost
+  matters less, and Pillars' uncached rate came to 0.91× / 0.82× of Oxigraph's at 4 / 16
+  clients in the run shown (0.93× / 0.85× in the one before, at 01:01). `pillars load` took
+  307 s against 130 s for `oxigraph load` + `optimize` (242 s measured alone after 2feb3fb,
+  below; the search index now also keeps the subject IRIs and the ranked hits of common
+  words: at 1,000 articles 20.2 -> 24.7 s, the same 1.50 GB peak). Before commit 2feb3fb,
+  `pillars load` peaked at about 11 GiB resident (seen with `ps` during the run, not
+  recorded by the harness): it parsed every article into one Python list of quads before
+  writing the N-Quads file the bulk loader reads. Since commit 2feb3fb it streams article by
+  article into that file (1,000 articles: peak 2.49 -> 1.50 GB, 23.6 -> 20.2 s; 10,000
+  articles, measured alone afterwards with `/usr/bin/time`: 242 s, peak 2.1 GiB instead of
+  ~11). Server RSS after the runs was 1,109 MiB (Oxigraph's 747 MiB). A FILTER CONTAINS word
+  search takes 2-7 s here, so its rounds hold only a handful of requests (see the table's
+  counts).
 - **Word search through SPARQL**: `pilfn:matches` as a lone FILTER is rewritten into a
   `VALUES` block of the matching resources, which is 2-3× faster than `CONTAINS` (1.7-2×
   at 10,000 articles) but far from the JSON API: a common word matches thousands of quotes,
