@@ -50,7 +50,7 @@ def bench(size: int, skip: list[str], jobs: int, seed: int) -> list[dict[str, ob
         generate(corpus, size, seed)
     cache = OUT / f"cache-{size}"
     shutil.rmtree(cache, ignore_errors=True)
-    rows = []
+    rows: list[dict[str, object]] = []
     for kind in ("cold", "warm"):
         load = os.getloadavg()[0]
         elapsed, cpu, code, summary = run_check(corpus, cache, skip, jobs)

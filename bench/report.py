@@ -105,10 +105,11 @@ def throughput_table(res: dict[str, Any], mode: str) -> list[str]:
             m = g.get((mode, clients, s))
             if m is None:
                 continue
+            ref_qps, ref_p99 = (ref["qps"], ref["p99"]) if ref else (None, None)
             lines.append(
-                f"| {clients} | {s} | {m['qps']:.1f} | {ratio(m['qps'], ref and ref['qps'])} "
+                f"| {clients} | {s} | {m['qps']:.1f} | {ratio(m['qps'], ref_qps)} "
                 f"| {m['p50']:.1f} | {m['p95']:.1f} | {m['p99']:.1f} "
-                f"| {ratio(m['p99'], ref and ref['p99'])} | {m['errors']:.0f} / "
+                f"| {ratio(m['p99'], ref_p99)} | {m['errors']:.0f} / "
                 f"{m['requests']:.0f} | {m['rss']:.0f} |"
             )
     return lines
