@@ -103,8 +103,12 @@ def _split_line(line: str, offset: int) -> list[Sentence]:
 def _is_abbreviation(line: str, dot: int) -> bool:
     if line[dot] != ".":
         return False
-    word = re.search(r"[\w.]*$", line[:dot])
-    token = word.group(0) if word else ""
+    # The word (letters, digits, underscores and dots, as [\w.]) ending at the dot, read
+    # backwards: a regex anchored at the line's end would rescan the line for every dot.
+    start = dot
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "_."):
+        start -= 1
+    token = line[start:dot]
     single_initial = len(token) == 1 and token.isupper()
     return single_initial or token in _ABBREVIATIONS
 

@@ -141,3 +141,18 @@ def test_committed_coverage_page_is_current() -> None:
     assert page.read_text(encoding="utf-8") == current, (
         "docs/coverage.md is out of date: run `pillars stats --write docs/coverage.md`"
     )
+
+
+def test_abbreviations_and_initials_do_not_end_sentences() -> None:
+    text = (
+        "Smith et al. Argue so, e.g. Iran in 2015. J. Doe and Dr. Who agree, i.e. Mostly. "
+        "Tehran_and.Moscow. Then vs. Now. Next one starts here.\n"
+    )
+    sentences, _ = split_body(text, set())
+    assert [s.text for s in sentences] == [
+        "Smith et al. Argue so, e.g. Iran in 2015.",
+        "J. Doe and Dr. Who agree, i.e. Mostly.",
+        "Tehran_and.Moscow.",
+        "Then vs. Now.",
+        "Next one starts here.",
+    ]
