@@ -292,6 +292,14 @@ class SearchIndex:
             return None  # the list does not fit this index (cannot happen when built together)
         return [by_rowid[h] for h in ranked]
 
+    def count(self, words: str, graph: str | None = None) -> int:
+        """How many indexed texts hold every word (no ranking: cheap even for common words)."""
+        sql, args = "SELECT COUNT(*) FROM texts WHERE texts MATCH ?", [fts_query(words)]
+        if graph:
+            sql += " AND graph = ?"
+            args.append(graph)
+        return int(self._conn().execute(sql, args).fetchone()[0])
+
     def iris_under(self, prefix: str, limit: int) -> list[str]:
         """Subject IRIs that start with `prefix`, in code-point order, at most `limit`."""
         if not prefix:

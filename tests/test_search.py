@@ -192,6 +192,31 @@ def test_threads_search_side_by_side(index: SearchIndex) -> None:
     assert together == [alone[w] for w in words]
 
 
+def test_totals_and_pages_of_hits_over_http(live_server: str, store: ox.Store) -> None:
+    expected_quotes = quotes_with_words(store, "russia")
+    with requests.Session() as s:
+        body = s.get(
+            live_server + "/search.json", params={"q": "Russia", "limit": 1000}, timeout=30
+        ).json()
+        assert body["total"] == len(body["hits"]) > 40
+        assert {h["resource"] for h in body["hits"] if h["kind"] == "quote"} == expected_quotes
+        total = f"{body['total']:,}"
+        first = s.get(live_server + "/search", params={"q": "Russia"}, timeout=30).text
+        assert f"Hits 1–20 of {total}, best first." in first
+        assert (
+            'rel="next" href="/search?q=Russia&amp;offset=20"' in first
+            and 'rel="prev"' not in first
+        )
+        second = s.get(live_server + "/search", params={"q": "Russia", "offset": 20}, timeout=30)
+        assert (
+            f"Hits 21–40 of {total}" in second.text
+            and '<ol class="search-hits" start="21">' in second.text
+        )
+        assert 'rel="prev" href="/search?q=Russia&amp;offset=0"' in second.text
+        past = s.get(live_server + "/search", params={"q": "Russia", "offset": 5000}, timeout=30)
+        assert past.status_code == 200 and f"No more hits: {total} in all." in past.text
+
+
 def test_search_page_names_hits_by_label_and_marks_words_safely() -> None:
     # Hits showed the full IRI, and matched words as "[word]" text (ambiguous beside a quote's
     # own brackets); a label holding markup must stay text.

@@ -54,11 +54,19 @@ def search_json() -> Response:
     words = request.args.get("q", "")
     try:
         limit, offset = _int("limit", PAGE_SIZE), _int("offset", 0)
-        hits = index().search(words, limit, offset, request.args.get("graph") or None)
+        graph = request.args.get("graph") or None
+        hits = index().search(words, limit, offset, graph)
+        total = index().count(words, graph)
     except SearchError as err:
         return _error(err, True)
     resp = jsonify(
-        {"q": words, "limit": limit, "offset": offset, "hits": [h.as_dict() for h in hits]}
+        {
+            "q": words,
+            "limit": limit,
+            "offset": offset,
+            "total": total,
+            "hits": [h.as_dict() for h in hits],
+        }
     )
     resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
@@ -76,10 +84,12 @@ def labels(hits: list[Hit]) -> dict[str, str]:
 @bp.route("/search")
 def search_page() -> Response | str:
     words = request.args.get("q", "").strip()
-    hits, error = [], ""
+    hits, error, offset, total = [], "", 0, 0
     if words:
         try:
-            hits = index().search(words, PAGE_SIZE, max(0, _int("offset", 0)))
+            offset = max(0, _int("offset", 0))
+            hits = index().search(words, PAGE_SIZE, offset)
+            total = index().count(words)
         except SearchError as err:
             error = str(err)
     html = render_template(
@@ -88,6 +98,9 @@ def search_page() -> Response | str:
         hits=hits,
         labels=labels(hits),
         error=error,
+        offset=offset,
+        total=total,
+        page_size=PAGE_SIZE,
         function_ns=FUNCTION_NS,
     )
     return Response(html, 400 if error else 200, content_type="text/html; charset=utf-8")
