@@ -520,9 +520,10 @@ content negotiation cached (the Flask view 130 → 90 µs).
   steady (313-325 QPS at 4 clients, 308-328 at 16 in three full runs on 2026-11-25), while
   Oxigraph's moves with the machine's load (332-408 at 4 clients): full runs gave 0.94× /
   0.81× (00:04 UTC, other work running), 0.82× / 0.78× (00:24) and 0.78× / 0.79× (00:39, the
-  quietest); interleaved A/B rounds 0.85-0.86×; the run shown above (02:24, commit 9eb4191)
-  0.91× / 0.81×. So the uncached target is met at 4 clients in some runs and missed at 16,
-  by about 0.05-0.12×. The result cache answers repeated queries at several times
+  quietest); interleaved A/B rounds 0.85-0.86×; 0.91× / 0.81× at 02:24 (commit 9eb4191) and
+  0.80× / 0.84× in the run shown above (03:10, c8f15c1), where Pillars did 320 / 328 QPS and
+  Oxigraph 401 / 388. So the uncached target is met at 4 clients in some runs and missed at
+  16, by about 0.05-0.12×. The result cache answers repeated queries at several times
   Oxigraph's rate.
 - **Tried on 2026-11-25 and dropped** (1,000 articles, the cold mix):
   - Threads sharing one store instead of processes: 3,000 queries through pyoxigraph in one
@@ -549,7 +550,9 @@ content negotiation cached (the Flask view 130 → 90 µs).
   within them reads that list: the same hits in the same order, 0.5 ms instead of 4.5 ms per
   search in SQLite (tests/test_search.py compares the two orders). In the 1,000-article run
   at that commit, `/search.json` answered 1,100 / 1,307 QPS at 1 / 4 clients: 2.9× / 1.8×
-  Virtuoso's ranked top 20 (382 / 715) and 220× / 124× the FILTER on Oxigraph. A search of
+  Virtuoso's ranked top 20 (382 / 715) and 220× / 124× the FILTER on Oxigraph; since
+  c8f15c1 it also counts every match for its `total` (0.13 ms for a word in 5,000 quotes),
+  and the run shown above gives 1,046 / 1,205 QPS, 2.6× / 1.7× Virtuoso's. A search of
   several words, or one reaching past the 100th hit or within one graph, still ranks every
   match at query time. `pilfn:matches` inside SPARQL stays at about 3× the FILTER: the
   rewrite hands Oxigraph a `VALUES` block of up to ~5,000 IRIs (13 ms to parse, 42 ms to
