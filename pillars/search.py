@@ -87,10 +87,17 @@ class Hit:
         }
 
 
-_HITS = (
-    "resource, graph, kind, text, "
-    f"snippet(texts, 0, '{_OPEN}', '{_CLOSE}', '…', 16) FROM texts WHERE texts MATCH ?"
-)
+_HITS = f"resource, graph, kind, text, snippet(texts, 0, '{_OPEN}', '{_CLOSE}', '…', 16) FROM texts"
+
+
+def _matching(words: str, graph: str | None = None) -> tuple[str, list[object]]:
+    """`WHERE` a text holds every word (within `graph` if given), and the values it takes."""
+    where = " WHERE texts MATCH ?"
+    args: list[object] = [fts_query(words)]
+    if graph:
+        where += " AND graph = ?"
+        args.append(graph)
+    return where, args
 
 
 def split_marked(marked: str) -> tuple[tuple[str, bool], ...]:
@@ -138,11 +145,11 @@ def _subjects(store: ox.Store) -> Iterator[tuple[str]]:
 def _build(conn: sqlite3.Connection, store: ox.Store, stamp: str) -> None:
     conn.executescript(
         "DROP TABLE IF EXISTS texts; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS subjects;"
+        "DROP TABLE IF EXISTS best;"
         "CREATE VIRTUAL TABLE texts USING fts5(text, resource UNINDEXED, graph UNINDEXED, "
         "kind UNINDEXED, tokenize='unicode61 remove_diacritics 2');"
         "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
         "CREATE TABLE subjects(iri TEXT PRIMARY KEY) WITHOUT ROWID;"
-        "DROP TABLE IF EXISTS best;"
         "CREATE TABLE best(word TEXT, place INTEGER, hit INTEGER, PRIMARY KEY(word, place))"
         " WITHOUT ROWID;"
     )
@@ -161,10 +168,8 @@ def _rank_frequent_words(conn: sqlite3.Connection) -> None:
     for word in frequent:
         if not _PLAIN_WORD.fullmatch(word):
             continue  # `search` takes the kept list only for such words
-        hits = conn.execute(
-            f"SELECT rowid FROM texts WHERE texts MATCH ?{RANKED} LIMIT ?",
-            (fts_query(word), BEST_KEPT),
-        )
+        where, args = _matching(word)
+        hits = conn.execute(f"SELECT rowid FROM texts{where}{RANKED} LIMIT ?", [*args, BEST_KEPT])
         conn.executemany(
             "INSERT INTO best VALUES (?, ?, ?)", ((word, i, h) for i, (h,) in enumerate(hits))
         )
@@ -251,26 +256,20 @@ class SearchIndex:
             raise SearchError(f"parameter limit: expected 1 to 1000, got {limit}")
         if offset < 0:
             raise SearchError(f"parameter offset: expected 0 or more, got {offset}")
-        query = fts_query(words)
+        where, args = _matching(words, graph)
         rows = None
         if not graph and offset + limit <= BEST_KEPT and _PLAIN_WORD.fullmatch(words.strip()):
-            rows = self._kept_hits(words.strip().lower(), query, limit, offset)
+            rows = self._kept_hits(words.strip().lower(), where, args, limit, offset)
         if rows is None:
-            sql = "SELECT " + _HITS
-            args: list[object] = [query]
-            if graph:
-                sql += " AND graph = ?"
-                args.append(graph)
-            sql += f"{RANKED} LIMIT ? OFFSET ?"
-            args += [limit, offset]
-            rows = self._conn().execute(sql, args).fetchall()
+            sql = f"SELECT {_HITS}{where}{RANKED} LIMIT ? OFFSET ?"
+            rows = self._conn().execute(sql, [*args, limit, offset]).fetchall()
         return [
             Hit(res, graph, kind, text, split_marked(marked))
             for res, graph, kind, text, marked in rows
         ]
 
     def _kept_hits(
-        self, word: str, query: str, limit: int, offset: int
+        self, word: str, where: str, args: list[object], limit: int, offset: int
     ) -> list[tuple[str, str, str, str, str]] | None:
         """A frequent word's hits from the list ranked at build time; None if it has none."""
         conn = self._conn()
@@ -285,7 +284,7 @@ class SearchIndex:
             return None  # not a kept word (or past its kept hits): rank at query time
         marks = ", ".join("?" * len(ranked))
         found = conn.execute(
-            f"SELECT rowid, {_HITS} AND rowid IN ({marks})", (query, *ranked)
+            f"SELECT rowid, {_HITS}{where} AND rowid IN ({marks})", [*args, *ranked]
         ).fetchall()
         by_rowid = {row[0]: row[1:] for row in found}
         if len(by_rowid) != len(ranked):
@@ -294,11 +293,8 @@ class SearchIndex:
 
     def count(self, words: str, graph: str | None = None) -> int:
         """How many indexed texts hold every word (no ranking: cheap even for common words)."""
-        sql, args = "SELECT COUNT(*) FROM texts WHERE texts MATCH ?", [fts_query(words)]
-        if graph:
-            sql += " AND graph = ?"
-            args.append(graph)
-        return int(self._conn().execute(sql, args).fetchone()[0])
+        where, args = _matching(words, graph)
+        return int(self._conn().execute(f"SELECT COUNT(*) FROM texts{where}", args).fetchone()[0])
 
     def iris_under(self, prefix: str, limit: int) -> list[str]:
         """Subject IRIs that start with `prefix`, in code-point order, at most `limit`."""
@@ -319,11 +315,8 @@ class SearchIndex:
 
     def resources(self, words: str) -> frozenset[str]:
         """Every resource whose indexed text holds all the words."""
-        rows = (
-            self._conn()
-            .execute("SELECT DISTINCT resource FROM texts WHERE texts MATCH ?", (fts_query(words),))
-            .fetchall()
-        )
+        where, args = _matching(words)
+        rows = self._conn().execute(f"SELECT DISTINCT resource FROM texts{where}", args)
         return frozenset(r[0] for r in rows)
 
 
