@@ -19,6 +19,7 @@ from conftest import start_server
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
 from pillars.namespaces import ONTOLOGY_GRAPH, article_graph
+from pillars.server.pool import evaluator_environment
 from pillars.store import memory_store
 
 ARTICLE = article_graph("iranian-russian-security-convergence")
@@ -185,6 +186,25 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_evaluators_run_with_a_deeper_allocator_cache() -> None:
+    with start_server("--evaluators", "2", "--workers", "1") as server:
+        pids = evaluator_pids(server.proc.pid)
+        assert len(pids) == 2
+        for pid in pids:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert b"GLIBC_TUNABLES=glibc.malloc.tcache_count=1000" in environ
+
+
+def test_an_operators_allocator_setting_is_kept() -> None:
+    assert evaluator_environment({"GLIBC_TUNABLES": "glibc.malloc.tcache_count=50"}) == {
+        "GLIBC_TUNABLES": "glibc.malloc.tcache_count=50"
+    }
+    assert evaluator_environment({"GLIBC_TUNABLES": "glibc.malloc.arena_max=2", "A": "b"}) == {
+        "GLIBC_TUNABLES": "glibc.malloc.arena_max=2:glibc.malloc.tcache_count=1000",
+        "A": "b",
+    }
 
 
 def test_time_limit_stops_the_query_and_others_are_answered() -> None:
