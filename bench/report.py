@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
 DOC = REPO / "docs" / "benchmarks.md"
 PNG = REPO / "docs" / "benchmarks.png"
-ORDER = ("oxigraph", "pillars", "virtuoso", "rdflib-endpoint")
+ORDER = ("oxigraph", "pillars", "flask-minimal", "virtuoso", "rdflib-endpoint")
 MIB = 1024 * 1024
 
 
@@ -223,6 +223,14 @@ def targets(res: dict[str, Any]) -> list[str]:
                 f"uncached p99 at {c} clients ≤ 1.5× Oxigraph: {p['p99']:.1f} ms vs "
                 f"{o['p99']:.1f} ms = {p['p99'] / o['p99']:.2f}×",
             )
+    for c in (4, 16):
+        p, f, o = (g.get(("cold", c, s)) for s in ("pillars", "flask-minimal", "oxigraph"))
+        if p and f and o:
+            out.append(
+                f"- yardstick (no target): at {c} clients the minimal Flask front did "
+                f"{f['qps']:.1f} QPS = {f['qps'] / o['qps']:.2f}× Oxigraph; Pillars "
+                f"{p['qps'] / f['qps']:.2f}× the minimal front"
+            )
     for c in (1, 4, 16):
         p, v = g.get(("warm", c, "pillars")), g.get(("warm", c, "virtuoso"))
         if p and v:
@@ -409,6 +417,13 @@ METHOD = """
   moved to loopback, 170,000 buffers (the file's advice for this much data) and 32 HTTP
   threads. rdflib-endpoint 0.6.3 (PyPI) under uvicorn, only for the smaller corpus: it parses
   the dump in Python at every start.
+- **A yardstick, `flask-minimal`** (`bench/minimal_front.py`): the least a Python front over
+  pyoxigraph can be, about 40 lines of Flask under the same gunicorn (one worker, 16
+  threads, the best layout tried): the store opened read-only in the worker, each query
+  evaluated in the request thread and written by pyoxigraph, with no time limit, row cap,
+  cache or other protection. It serves Pillars' store and runs only in the cold rounds.
+  Pillars against it is what the protections cost; it against Oxigraph's server is what
+  Python and the pyoxigraph library cost before any protection.
 - **Answers first.** Before any timing, every query text of the mix is asked of every server
   and the answers are compared (tables "Same answers").
 - **Query mix.** Eight kinds of lookup (DESCRIBE a claim, the threats one actor perceives, a

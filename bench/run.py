@@ -23,7 +23,7 @@ from pillars.store import open_read_only
 
 REPO = Path(__file__).resolve().parent.parent
 CLIENTS = (1, 4, 16)
-SERVERS = ("oxigraph", "pillars", "virtuoso", "rdflib-endpoint")
+SERVERS = ("oxigraph", "pillars", "flask-minimal", "virtuoso", "rdflib-endpoint")
 
 
 def log(message: str) -> None:
@@ -143,6 +143,8 @@ def run(
             pil = servers.start_pillars(store_dir, out)
             pil.load_seconds = load_pillars
             running.append(pil)
+        if "flask-minimal" in chosen:
+            running.append(servers.start_flask_minimal(store_dir, out))
         if "virtuoso" in chosen and servers.virtuoso_available():
             log("virtuoso: bulk load")
             running.append(servers.start_virtuoso(dump, out))
@@ -232,6 +234,8 @@ def rounds_of(
                 for s in running:
                     if s.name == "rdflib-endpoint" and clients > 4:
                         continue  # one process, one query at a time: 16 clients only queue
+                    if s.name == "flask-minimal" and mode == "warm":
+                        continue  # no cache: its warm rate is its cold one
                     serial += 1
                     requests_file = out / f"requests-{s.name}.txt"
                     if mode == "cold":

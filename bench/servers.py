@@ -97,7 +97,9 @@ class Server:
                 self.proc.wait(10)
 
 
-def _spawn(cmd: list[str], log: Path, cwd: Path | None = None) -> subprocess.Popen[bytes]:
+def _spawn(
+    cmd: list[str], log: Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     out = log.open("wb")
     return subprocess.Popen(
         cmd,
@@ -105,6 +107,7 @@ def _spawn(cmd: list[str], log: Path, cwd: Path | None = None) -> subprocess.Pop
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         cwd=cwd,
+        env=env,
         start_new_session=True,  # stop() signals the whole process group
     )
 
@@ -140,6 +143,23 @@ def start_oxigraph(store: Path, out: Path) -> Server:
     cmd = [str(PEERS_BIN / "oxigraph"), "serve-read-only", "--location", str(store)]
     proc = _spawn([*cmd, "--bind", f"127.0.0.1:{port}", "--union-default-graph"], log)
     server = Server("oxigraph", f"http://127.0.0.1:{port}/query", proc, 0.0, log=log)
+    return _wait_first_answer(server, t)
+
+
+def start_flask_minimal(store: Path, out: Path) -> Server:
+    """bench/minimal_front.py under gunicorn (one worker, 16 threads: the best of the
+    layouts tried), on the store Pillars serves."""
+    port = free_port()
+    log = out / "flask-minimal.log"
+    t = time.monotonic()
+    cmd = [str(PILLARS_BIN / "gunicorn"), "-w", "1", "--threads", "16"]
+    proc = _spawn(
+        [*cmd, "-b", f"127.0.0.1:{port}", "bench.minimal_front:app"],
+        log,
+        cwd=BENCH.parent,
+        env={**os.environ, "PILLARS_BENCH_STORE": str(store)},
+    )
+    server = Server("flask-minimal", f"http://127.0.0.1:{port}/sparql", proc, 0.0, log=log)
     return _wait_first_answer(server, t)
 
 

@@ -6,7 +6,9 @@ import json
 import urllib.parse
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+import requests
 
 from bench import agree, load, report, servers
 from bench.mix import Mix, Samples
@@ -186,3 +188,38 @@ def test_report_of_a_run_without_some_servers() -> None:
     assert "- rdflib-endpoint: it parses the whole dump in Python" in text
     assert report.not_run({**res, "not_run": []}) == []
     assert report.rounds_note(res).startswith("1 interleaved round per setting")
+
+
+def test_minimal_front_answers_over_http_from_a_store_on_disk(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    writer = ox.Store(str(folder))
+    for i, graph in enumerate(("urn:g:a", "urn:g:b")):
+        writer.add(
+            ox.Quad(
+                ox.NamedNode("urn:s"),
+                ox.NamedNode("urn:p"),
+                ox.Literal(str(i)),
+                ox.NamedNode(graph),
+            )
+        )
+    writer.flush()
+    del writer
+    server = servers.start_flask_minimal(folder, tmp_path)
+    try:
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        r = requests.get(
+            server.endpoint, params={"query": count}, timeout=10, headers={"Accept": "text/csv"}
+        )
+        assert (r.status_code, r.headers["Content-Type"]) == (200, "text/csv; charset=utf-8")
+        assert r.text.split() == ["n", "2"]  # the union of both graphs
+        r = requests.get(
+            server.endpoint,
+            timeout=10,
+            params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"},
+        )
+        assert r.headers["Content-Type"].startswith("text/turtle")
+        triples = list(ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+        assert sorted(t.object.value for t in triples) == ["0", "1"]
+        assert requests.get(server.endpoint, timeout=10).status_code == 400
+    finally:
+        server.stop()
