@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import load, report, run, servers
+from bench import engine, load, report, run, servers
 
 
 def server_list(text: str) -> tuple[str, ...]:
@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             chosen = args.servers if args.command == "run" else run.SERVERS
             run.run(n, args.seconds, args.rounds, args.seed, args.rdflib_max_articles, chosen)
+            if args.command == "all" and n == 1000:  # the engine alone, for the main size
+                engine.run(n, rounds=2, seconds=10.0)
     if args.command in ("report", "all"):
         print(report.write())
     return 0

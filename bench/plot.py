@@ -22,7 +22,12 @@ def main(results: str, png: str) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     for ax, mode in zip(axes, ("cold", "warm"), strict=True):
         for name in names:
-            points = sorted({r["clients"] for r in rows if r["server"] == name})
+            # A server may sit out a mode (flask-minimal has no cache: cold rounds only).
+            points = sorted(
+                {r["clients"] for r in rows if r["server"] == name and r["mode"] == mode}
+            )
+            if not points:
+                continue
             qps = [
                 statistics.median(
                     r["qps"]
@@ -31,7 +36,8 @@ def main(results: str, png: str) -> None:
                 )
                 for c in points
             ]
-            ax.plot(points, qps, marker="o", label=name)
+            color = f"C{names.index(name)}"  # the same colour for a server in both panels
+            ax.plot(points, qps, marker="o", label=name, color=color)
         ax.set_title(f"{mode}: {'every query text new' if mode == 'cold' else 'repeated mix'}")
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
@@ -39,7 +45,7 @@ def main(results: str, png: str) -> None:
         ax.set_xlabel("concurrent clients (keep-alive)")
         ax.grid(True, which="both", alpha=0.3)
     axes[0].set_ylabel("queries per second (median of rounds)")
-    axes[1].legend()
+    axes[0].legend()  # the cold panel shows every server
     fig.suptitle(
         f"Query mix over {data['articles']:,} synthetic articles ({data['quads']:,} quads)"
     )

@@ -223,3 +223,22 @@ def test_minimal_front_answers_over_http_from_a_store_on_disk(tmp_path: Path) ->
         assert requests.get(server.endpoint, timeout=10).status_code == 400
     finally:
         server.stop()
+
+
+def test_engine_side_times_each_kind_of_the_mix(tmp_path: Path) -> None:
+    from bench import engine
+
+    folder = tmp_path / "store"
+    writer = ox.Store(str(folder))
+    writer.add(
+        ox.Quad(
+            ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("x"), ox.NamedNode("urn:g")
+        )
+    )
+    writer.flush()
+    del writer
+    texts = [("ask", "ASK { ?s ?p ?o }"), ("construct", "CONSTRUCT WHERE { ?s ?p ?o }")] * 3
+    side = engine.library_side(str(folder), texts, seconds=30)
+    assert set(side["wall"]) == {"ask", "construct"}
+    assert all(0 < t < 5 for t in side["wall"].values())
+    assert side["cpu"] > 0
