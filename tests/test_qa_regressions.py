@@ -205,6 +205,24 @@ def test_syntax_errors_read_like_sentences(client: FlaskClient) -> None:
     assert "..=" not in body and "\\u{" not in body
 
 
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("SELEC * WHERE { ?s ?p ?o }", "not 'SELEC'"),
+        ("PREFIX ex: <urn:x:>\n# a comment\nselct ?s WHERE { ?s ?p ?o }", "not 'selct'"),
+        ("{ ?s ?p ?o }", "and this text has none"),
+    ],
+)
+def test_a_misspelt_query_form_is_named(client: FlaskClient, query: str, named: str) -> None:
+    # pyoxigraph answered "error at 1:10: expected CONSTRUCT" to a misspelt SELECT.
+    r = client.get("/sparql", query_string={"query": query})
+    assert r.status_code == 400
+    assert r.get_data(as_text=True).strip() == (
+        "query syntax error: a query begins (after any PREFIX and BASE declarations) with "
+        f"SELECT, CONSTRUCT, DESCRIBE or ASK, {named}"
+    )
+
+
 def test_settings_page_has_the_site_frame(client: FlaskClient) -> None:
     # It was a bare table with no styles and no way back to the site.
     page = client.get("/-/settings").get_data(as_text=True)

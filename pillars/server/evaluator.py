@@ -30,7 +30,7 @@ from pillars.namespaces import PREFIXES
 from pillars.remote import RemoteError
 from pillars.search import Extensions, SearchIndex, lazy
 from pillars.server.results import WRITERS
-from pillars.server.scan import Modifiers, is_update, modifiers
+from pillars.server.scan import QUERY_FORMS, Modifiers, first_keyword, is_update, modifiers
 
 RESULT_MEDIA = {
     "json": ox.QueryResultsFormat.JSON,
@@ -151,6 +151,13 @@ def syntax_message(message: str, query: str = "") -> str:
     expected, without character classes; an undeclared prefix named as such."""
     where = _POSITION.match(message)
     at = f"error at {where.group(1)}: " if where else ""
+    keyword = first_keyword(query) if query else "SELECT"
+    if keyword.upper() not in QUERY_FORMS:  # pyoxigraph would say "expected CONSTRUCT"
+        instead = f"not {keyword!r}" if keyword else "and this text has none"
+        return (
+            "a query begins (after any PREFIX and BASE declarations) with SELECT, "
+            f"CONSTRUCT, DESCRIBE or ASK, {instead}"
+        )
     if "Prefix not found" in message:
         name = ""
         if where:  # the position is just after the prefixed name

@@ -124,23 +124,32 @@ UPDATE_WORDS = frozenset(
 )
 
 
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+
+
+def first_keyword(query: str) -> str:
+    """The first word after the PREFIX and BASE declarations ("" if there is none), as
+    written: what a query form (SELECT ...) or an update (INSERT ...) begins with."""
+    toks = tokens(query)
+    i = 0
+    while i < len(toks):
+        word = toks[i][1] if toks[i][0] in ("word", "pname") else ""
+        if word.upper() == "PREFIX":
+            i += 3
+        elif word.upper() == "BASE":
+            i += 2
+        else:
+            return word
+    return ""
+
+
 def is_update(query: str) -> bool:
     """Does the text begin (after PREFIX and BASE declarations) like a SPARQL Update?
 
     Asked only of text that failed to parse as a query, so that an update sent as `query=`
     is told the endpoint is read-only rather than "expected CONSTRUCT".
     """
-    toks = tokens(query)
-    i = 0
-    while i < len(toks):
-        word = toks[i][1].upper() if toks[i][0] in ("word", "pname") else ""
-        if word == "PREFIX":
-            i += 3
-        elif word == "BASE":
-            i += 2
-        else:
-            return word in UPDATE_WORDS
-    return False
+    return first_keyword(query).upper() in UPDATE_WORDS
 
 
 # A SELECT query read from its first character: whitespace, whole comments (without a
