@@ -1,6 +1,7 @@
 """A/B of Pillars variants against Oxigraph's server on an existing bench store (cold mix).
 
 python -m bench.ab --articles 100 --variant base=/tmp/base: --variant new=:--evaluators 3
+python -m bench.ab --articles 1000 --minimal --variant head=:   # beside the minimal Flask front
 
 Each variant is NAME=PYTHONPATH:OPTIONS (PYTHONPATH empty: this checkout; OPTIONS are
 `pillars serve` options). Rounds are interleaved (oxigraph, A, B, oxigraph, A, B, ...) so a
@@ -93,6 +94,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--minimal", action="store_true", help="also run flask-minimal (bench/minimal_front.py)"
+    )
     args = parser.parse_args()
     out = REPO / "bench" / "out" / f"n{args.articles}"
     store_dir = out / "pillars-store"
@@ -100,6 +104,8 @@ def main() -> None:
     mix = Mix(Samples.of(store, 1))
     del store
     running = [servers.start_oxigraph(out / "oxigraph-store", out)]
+    if args.minimal:
+        running.append(servers.start_flask_minimal(store_dir, out))
     try:
         for spec in args.variant:
             name, rest = spec.split("=", 1)
