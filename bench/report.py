@@ -561,12 +561,14 @@ content negotiation cached (the Flask view 130 → 90 µs).
 - **The yardstick** (since 2026-11-25 04:21): the issue calibrates its 0.9× target by "a
   40-line Flask front measured 0.93×". `flask-minimal` is such a front, run in the same
   rounds on the same store. Here it reaches 0.83× / 0.80× of Oxigraph's server at 4 / 16
-  clients in the run above, and 0.82-0.83× / 0.75-0.85× in three interleaved A/B runs the
-  same morning (`bench/ab.py` style, 3 rounds of 8 s). Pillars, with every protection on,
-  did 0.99× / 1.07× of it in the run above and 0.96-1.07× in the A/B runs: the protections
-  cost nothing measurable against the least a Flask front can do. What the whole Python
-  layer costs is the gap between that front and Oxigraph's server, about 0.15-0.2× on this
-  mix and machine, not the 0.07× the target assumes.
+  clients in the run above, and 0.77-0.83× / 0.82-0.86× in three interleaved A/B runs the
+  same morning (`python -m bench.ab --minimal`, 3 rounds of 8 s). Pillars as it is now
+  (every protection on, the allocator setting below) did 0.99× / 1.07× of it in the run
+  above and 1.07× / 1.01× and 1.12× / 0.98× in the A/B runs: the protections cost nothing
+  measurable against the least a Flask front can do. What the Python layer costs is the
+  gap between that front and Oxigraph's server, 0.14-0.23× on this mix and machine, not the
+  0.07× the target assumes. The last A/B (05:10 UTC): Oxigraph 4.90 ms of CPU per request
+  at 16 clients; Pillars' evaluators 5.29 ms and its web worker 0.54 ms.
 - **The engine is not the gap**: one query at a time (table "The engine alone" above),
   pyoxigraph in a Python process costs what Oxigraph's server costs per query on the same
   mix (5.51 against 5.63 ms of CPU, the server's HTTP handling included). An earlier
