@@ -1,12 +1,13 @@
 """The engine alone: pyoxigraph in a Python process against Oxigraph's own server, one query
 at a time, with no front, no concurrency and no Pillars code on the way.
 
-python -m bench.engine --articles 1000 [--rounds 2] [--seconds 1]
+python -m bench.engine --articles 1000 [--rounds 2] [--seconds 10]
 
-For each kind of lookup of the cold mix, fresh query texts are evaluated one after another
+The cold mix, in its order and with never-seen texts, is evaluated one query after another
 for about `--seconds`: by pyoxigraph in a child process (started with the allocator setting
 Pillars' evaluators use) and by `oxigraph serve-read-only` over one keep-alive connection.
-The CPU each spends per query is read from the process itself (getrusage) and from /proc.
+The CPU each spends per query is read from the process itself (getrusage) and from /proc,
+and the time of each query by kind as its caller sees it.
 Rounds alternate (server, library, server, library ...). Writes bench/out/nN/engine.json,
 which `python -m bench report` shows beside that size's tables.
 """
@@ -102,10 +103,9 @@ def run(articles: int, rounds: int, seconds: float) -> dict[str, Any]:
     sides: dict[str, list[dict[str, Any]]] = {"library": [], "server": []}
     try:
         for r in range(rounds):
-            queries = [q.numbered(2 * r) for q in mix.cold(20000)]
-            sides["server"].append(server_side(server, queries, seconds))
-            texts = [(q.name, q.text) for q in mix.cold(20000)]
-            texts = [(kind, f"{text}\n# {2 * r + 1}") for kind, text in texts]
+            cold = mix.cold(20000)  # each side gets its own numbers: no text is seen twice
+            sides["server"].append(server_side(server, [q.numbered(2 * r) for q in cold], seconds))
+            texts = [(q.name, q.numbered(2 * r + 1).text) for q in cold]
             child = subprocess.run(
                 [sys.executable, "-m", "bench.engine", "--child", str(store_dir), str(seconds)],
                 input=json.dumps(texts),

@@ -151,8 +151,8 @@ def syntax_message(message: str, query: str = "") -> str:
     expected, without character classes; an undeclared prefix named as such."""
     where = _POSITION.match(message)
     at = f"error at {where.group(1)}: " if where else ""
-    keyword = first_keyword(query) if query else "SELECT"
-    if keyword.upper() not in QUERY_FORMS:  # pyoxigraph would say "expected CONSTRUCT"
+    keyword = first_keyword(query)
+    if query and keyword.upper() not in QUERY_FORMS:  # pyoxigraph: "expected CONSTRUCT"
         instead = f"not {keyword!r}" if keyword else "and this text has none"
         return (
             "a query begins (after any PREFIX and BASE declarations) with SELECT, "
