@@ -18,8 +18,8 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from pillars.cli.options import ROOT_OPTION
 from pillars.corpus import default_root
-from pillars.corpus_options import ROOT_OPTION
 from pillars.namespaces import PIL, PREFIXES
 
 THING = "any resource"

@@ -16,7 +16,7 @@ from typing import IO
 import click
 import pyoxigraph as ox
 
-from pillars.corpus_options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
+from pillars.cli.options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
 from pillars.namespaces import GRAPH
 from pillars.prefixes import used_prefixes
 

@@ -19,7 +19,7 @@ import click
 import pyoxigraph as ox
 import requests
 
-from pillars.corpus_options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
+from pillars.cli.options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
 from pillars.export import GraphNotFound, select_graphs
 
 BODY_FORMATS = {

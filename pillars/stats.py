@@ -20,8 +20,8 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
+from pillars.cli.options import ROOT_OPTION
 from pillars.corpus import Corpus, CorpusError, GraphSource, discover
-from pillars.corpus_options import ROOT_OPTION
 from pillars.namespaces import OA, PIL, PREFIXES
 from pillars.store import memory_store
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
+from pillars.cli.options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
 from pillars.corpus import CorpusError, discover
-from pillars.corpus_options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
 from pillars.namespaces import PREFIXES
 from pillars.server.evaluator import Answer, Job
 from pillars.server.pool import EvaluatorFailed, EvaluatorPool, OutOfMemory, TimedOut

@@ -17,8 +17,8 @@ from typing import Any
 import click
 from gunicorn.app.base import BaseApplication
 
+from pillars.cli.options import ROOT_OPTION
 from pillars.corpus import CorpusError, discover
-from pillars.corpus_options import ROOT_OPTION
 from pillars.remote import RemoteError, is_endpoint, remote_source
 from pillars.settings import SETTINGS, Setting, SettingError, Settings, default_text
 from pillars.store import StoreError, StoreSource, check_opens, memory_store

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import sys
-from pathlib import Path
 
 import click
 
@@ -13,6 +11,7 @@ from pillars import __version__
 # Each command's module is imported only when that command runs: `pillars serve` would
 # otherwise import rdflib and pyshacl (for `check`), ~0.6 s of its cold start.
 LAZY_COMMANDS = {
+    "anchor": "pillars.cli.anchor",
     "stats": "pillars.stats",
     "diagram": "pillars.diagram",
     "serve": "pillars.server.serve",
@@ -44,40 +43,3 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="pillars")
 def main() -> None:
     """Pillars: scholarly articles on international security as linked data."""
-
-
-@main.command()
-@click.argument("quote", required=False)
-@click.option("--article", "slug", required=True, help="Article slug: the folder under instances/.")
-@click.option(
-    "--occurrence", type=int, default=None, help="Which occurrence (1-based) if repeated."
-)
-@click.option("--subject", default="art:ev-NAME", show_default=True, help="Evidence IRI to print.")
-@click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Corpus folder."
-)
-def anchor(
-    quote: str | None, slug: str, occurrence: int | None, subject: str, root: Path | None
-) -> None:
-    """Print a pil:Evidence block for QUOTE (or one quote per line on standard input)."""
-    from pillars.anchor import AnchorError, evidence_turtle, locate
-    from pillars.corpus import default_root
-
-    text_path = (root or default_root()) / "instances" / slug / "text.txt"
-    if not text_path.is_file():
-        raise click.UsageError(f"no article text at {text_path}")
-    text = text_path.read_text(encoding="utf-8")
-    quotes = [quote] if quote is not None else [q for q in sys.stdin.read().splitlines() if q]
-    failed = False
-    for q in quotes:
-        try:
-            click.echo(evidence_turtle(subject, locate(text, q, occurrence), "art:text"))
-        except AnchorError as err:
-            click.echo(f"error: {err}", err=True)
-            failed = True
-    if failed:
-        sys.exit(1)
-
-
-if __name__ == "__main__":
-    main()
