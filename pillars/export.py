@@ -6,10 +6,7 @@ graph only, never as a silent merge of them all.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -17,6 +14,7 @@ import click
 import pyoxigraph as ox
 
 from pillars.cli.options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
+from pillars.files import write_atomically
 from pillars.namespaces import GRAPH
 from pillars.prefixes import used_prefixes
 
@@ -76,19 +74,6 @@ def write_rdf(store: ox.Store, fmt: str, graphs: list[str], whole: bool, out: IO
             q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
         ]
         ox.serialize(quads, out, rdf_format, prefixes=used_prefixes(quads) if named else None)
-
-
-def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """`write` fills a temporary file beside `path`, renamed into place only when complete:
-    a half-written file never replaces a good one, and readers never see one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @click.command()

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pillars.export import write_atomically
+from pillars.files import write_atomically
 from pillars.store import StoreSource
 
 FOLDER = "pillars-dumps"
