@@ -12,12 +12,9 @@ words of its first evidence, so nothing is lost on the way out.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from typing import TypedDict
 
-import click
 import pyoxigraph as ox
 
 from pillars.namespaces import article_graph, sparql_prefixes
@@ -111,23 +108,3 @@ def _texts(store: ox.Store, iris: list[str]) -> dict[str, AifNode]:
     for iri, entry in found.items():
         entry.setdefault("text", entry.get("quote", iri))
     return found
-
-
-@click.command("aif")
-@click.option("--article", "slug", required=True, help="Article slug: the folder under instances/.")
-def main(slug: str) -> None:
-    """Print the article's argument as AIF JSON."""
-    from pillars.store import memory_store  # here, so importing the module stays cheap
-
-    try:
-        document = export(memory_store(), slug)
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="--article") from err
-    if not document["nodes"]:
-        click.echo(f"error: no pil:supports or pil:attacks in article {slug!r}", err=True)
-        sys.exit(1)
-    click.echo(json.dumps(document, ensure_ascii=False, indent=1))
-
-
-if __name__ == "__main__":
-    main()

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
-from collections.abc import Iterable
 from pathlib import Path
 
-import click
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from pillars.cli.options import ROOT_OPTION
-from pillars.corpus import default_root
 from pillars.namespaces import PIL, PREFIXES
 
 THING = "any resource"
@@ -177,31 +172,3 @@ def write(root: Path, out: Path) -> list[Path]:
     svg_file = out / "ontology.svg"
     render_svg(dot_file, svg_file)
     return [dot_file, svg_file]
-
-
-def _paths(paths: Iterable[Path]) -> str:
-    return ", ".join(str(p) for p in paths)
-
-
-@click.command("diagram")
-@ROOT_OPTION
-@click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Output folder (default: docs/ under the corpus folder).",
-)  # fmt: skip
-def diagram(root: Path | None, out: Path | None) -> None:
-    """Write docs/ontology.dot and docs/ontology.svg from the ontology."""
-    root = root or default_root()
-    try:
-        written = write(root, out or root / "docs")
-    except FileNotFoundError as err:
-        click.echo(f"error: {err}; the .dot file was written, the SVG was not", err=True)
-        sys.exit(1)
-    except DiagramError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(1)
-    click.echo(f"wrote {_paths(written)}")
-
-
-if __name__ == "__main__":
-    diagram()

@@ -12,16 +12,12 @@ sentence.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
-import click
 import pyoxigraph as ox
 
-from pillars.cli.options import ROOT_OPTION
-from pillars.corpus import Corpus, CorpusError, GraphSource, discover
+from pillars.corpus import Corpus, GraphSource
 from pillars.namespaces import OA, PIL, PREFIXES
 from pillars.store import memory_store
 
@@ -272,34 +268,3 @@ def render_markdown(all_stats: list[ArticleStats]) -> str:
         out += [f"- [{s.start}–{s.end}] {s.text}" for s in st.uncovered] or ["None."]
         out.append("")
     return "\n".join(out)
-
-
-@click.command("stats")
-@click.option("--article", "slug", default=None, help="Only this article folder (its slug).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option(
-    "--write",
-    "write_to",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also write the report as a Markdown page (e.g. docs/coverage.md).",
-)
-@ROOT_OPTION
-def stats(slug: str | None, fmt: str, write_to: Path | None, root: Path | None) -> None:
-    """Counts per class, and which body sentences no evidence anchor covers."""
-    try:
-        results = collect(discover(root), slug)
-    except CorpusError as err:
-        raise click.ClickException(str(err)) from err
-    except UnknownArticle as err:
-        raise click.BadParameter(str(err), param_hint="--article") from err
-    if fmt == "json":
-        click.echo(json.dumps({"articles": [s.as_dict() for s in results]}, indent=2))
-    else:
-        click.echo(render_text(results))
-    if write_to is not None:
-        write_to.parent.mkdir(parents=True, exist_ok=True)
-        write_to.write_text(render_markdown(results), encoding="utf-8")
-        click.echo(f"wrote {write_to}", err=True)

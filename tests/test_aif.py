@@ -9,7 +9,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from pillars.aif import export, main
+from pillars.aif import export
+from pillars.cli import main
 from pillars.corpus import discover
 from pillars.store import memory_store
 
@@ -57,7 +58,7 @@ def test_supports_and_attacks_become_ra_and_ca_nodes(tmp_path: Path) -> None:
 
 
 def test_cli_prints_json_for_the_real_article() -> None:
-    result = CliRunner().invoke(main, ["--article", "iranian-russian-security-convergence"])
+    result = CliRunner().invoke(main, ["aif", "--article", "iranian-russian-security-convergence"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert any(n["type"] == "RA" for n in doc["nodes"])
@@ -70,12 +71,12 @@ def test_cli_prints_json_for_the_real_article() -> None:
 
 @pytest.mark.parametrize("slug", ["x> } {", "Upper", ""])
 def test_cli_rejects_a_bad_slug(slug: str) -> None:
-    result = CliRunner().invoke(main, ["--article", slug])
+    result = CliRunner().invoke(main, ["aif", "--article", slug])
     assert result.exit_code == 2
     assert "not an article slug" in result.output
 
 
 def test_cli_says_when_an_article_has_no_argument() -> None:
-    result = CliRunner().invoke(main, ["--article", "no-such-article"])
+    result = CliRunner().invoke(main, ["aif", "--article", "no-such-article"])
     assert result.exit_code == 1
     assert "no pil:supports or pil:attacks" in result.output

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import pyoxigraph as ox
 
 from pillars.corpus import CorpusError, discover
+from pillars.settings import SETTINGS, Setting, SettingError, Settings, default_text
 from pillars.store import StoreError, memory_store, open_read_only
 
 ROOT_OPTION = click.option(
@@ -32,3 +35,27 @@ def open_corpus_store(store_dir: Path | None, root: Path | None) -> ox.Store:
         return open_read_only(store_dir) if store_dir else memory_store(discover(root))
     except (CorpusError, StoreError) as err:
         raise click.ClickException(str(err)) from err
+
+
+def settings_options(func: Callable[..., Any], only: tuple[str, ...] = ()) -> Callable[..., Any]:
+    """One command-line option per row of the settings table (`only`: just these rows)."""
+    for setting in reversed(SETTINGS):
+        if not only or setting.name in only:
+            func = click.option(setting.option, setting.name, **_option_kwargs(setting))(func)
+    return func
+
+
+def _option_kwargs(setting: Setting) -> dict[str, Any]:
+    help_text = f"{setting.help} [default: {default_text(setting)}]"
+    if setting.type is tuple:
+        return {"multiple": True, "help": help_text, "metavar": "PREFIX"}
+    kind = {float: click.FLOAT, int: click.INT, str: click.STRING}[setting.type]
+    return {"type": kind, "default": None, "help": help_text}
+
+
+def settings_from_options(values: dict[str, Any]) -> Settings:
+    chosen = {k: v for k, v in values.items() if v is not None and v != ()}
+    try:
+        return Settings.from_mapping(chosen)
+    except SettingError as err:
+        raise click.UsageError(str(err)) from err

@@ -233,3 +233,14 @@ def _closed(sock: socket.socket) -> bool:
         return False
     except OSError:
         return True
+
+
+def run_once(job: Job, source: StoreSource, timeout: float, memory_mib: int) -> Answer:
+    """One job in one fresh, killable evaluator, with the server's time and memory limits:
+    for a query from outside the server (`pillars query`). Raises TimedOut, OutOfMemory or
+    EvaluatorFailed as `EvaluatorPool.run` does."""
+    pool = EvaluatorPool(source, 1, 1, memory_mib)
+    try:
+        return pool.run(job, timeout)
+    finally:
+        pool.close()

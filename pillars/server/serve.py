@@ -7,21 +7,14 @@ each one builds the app (and starts its evaluator processes) from the same `Stor
 
 from __future__ import annotations
 
-import os
-import socket
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import click
 from gunicorn.app.base import BaseApplication
 
-from pillars.cli.options import ROOT_OPTION
-from pillars.corpus import CorpusError, discover
-from pillars.remote import RemoteError, is_endpoint, remote_source
-from pillars.settings import SETTINGS, Setting, SettingError, Settings, default_text
-from pillars.store import StoreError, StoreSource, check_opens, memory_store
+from pillars.corpus import discover
+from pillars.settings import Settings
+from pillars.store import StoreSource, check_opens, memory_store
 
 GET_URL_LIMIT = 8190  # gunicorn's largest request line; longer GET queries must be POSTed
 
@@ -69,83 +62,10 @@ class PillarsServer(BaseApplication):  # type: ignore[misc]
         return app
 
 
-def settings_options(func: Callable[..., Any], only: tuple[str, ...] = ()) -> Callable[..., Any]:
-    """One command-line option per row of the settings table (`only`: just these rows)."""
-    for setting in reversed(SETTINGS):
-        if not only or setting.name in only:
-            func = click.option(setting.option, setting.name, **_option_kwargs(setting))(func)
-    return func
-
-
-def _option_kwargs(setting: Setting) -> dict[str, Any]:
-    help_text = f"{setting.help} [default: {default_text(setting)}]"
-    if setting.type is tuple:
-        return {"multiple": True, "help": help_text, "metavar": "PREFIX"}
-    kind = {float: click.FLOAT, int: click.INT, str: click.STRING}[setting.type]
-    return {"type": kind, "default": None, "help": help_text}
-
-
-def settings_from_options(values: dict[str, Any]) -> Settings:
-    chosen = {k: v for k, v in values.items() if v is not None and v != ()}
-    try:
-        return Settings.from_mapping(chosen)
-    except SettingError as err:
-        raise click.UsageError(str(err)) from err
-
-
 def open_source(store_dir: Path | None, root: Path | None) -> StoreSource:
-    """Read the corpus (or check the on-disk store) now, before anything is served."""
-    try:
-        if store_dir is not None:
-            check_opens(store_dir)  # every worker and evaluator opens its own handle
-            return StoreSource(path=str(store_dir.resolve()))
-        return StoreSource.of_memory(memory_store(discover(root)))
-    except (CorpusError, StoreError) as err:
-        raise click.ClickException(str(err)) from err
-
-
-def check_port_free(host: str, port: int) -> None:
-    """Refuse a port another server listens on, before loading anything: gunicorn would
-    print "serving on" first, retry for five seconds, then give up."""
-    try:
-        with socket.create_server((host, port)):
-            pass
-    except OSError as err:
-        raise click.ClickException(
-            f"cannot listen on {host}:{port}: {os.strerror(err.errno) if err.errno else err}; "
-            "is another server running there? choose another --port"
-        ) from None
-
-
-@click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port (0: any free).")
-@click.option(
-    "--store",
-    "store_dir",
-    default=None,
-    metavar="DIR|URL",
-    help="An on-disk store built by `pillars load`, or the http(s) URL of a SPARQL 1.1 "
-    "endpoint to front (filled by `pillars push`; docs/remote.md); default: the corpus, read "
-    "into memory.",
-)
-@ROOT_OPTION
-@settings_options
-def serve(host: str, port: int, store_dir: str | None, root: Path | None, **values: Any) -> None:
-    """Serve the SPARQL endpoint and the site under gunicorn."""
-    settings = settings_from_options(values)
-    if port:
-        check_port_free(host, port)
-    if store_dir is not None and is_endpoint(store_dir):
-        try:  # another kind of store source: every protection applies unchanged
-            source = remote_source(store_dir, settings.query_timeout)
-        except RemoteError as err:
-            raise click.ClickException(f"--store {store_dir}: {err}") from err
-    else:
-        source = open_source(Path(store_dir) if store_dir else None, root)
-    click.echo(f"Pillars: serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    server = PillarsServer(settings, source, host, port)
-    if root is not None:
-        server.queries_dir = root / "queries"
-    server.run()
-    sys.exit(0)
+    """Read the corpus (or check the on-disk store) now, before anything is served; raises
+    CorpusError or StoreError, naming the file or the folder."""
+    if store_dir is not None:
+        check_opens(store_dir)  # every worker and evaluator opens its own handle
+        return StoreSource(path=str(store_dir.resolve()))
+    return StoreSource.of_memory(memory_store(discover(root)))

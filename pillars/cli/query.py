@@ -1,46 +1,32 @@
-"""`pillars load` (build an on-disk store) and `pillars query` (ask the store from a shell)."""
+"""`pillars query`: one SPARQL query against the corpus or a store, from a shell.
+
+The query runs through the evaluator layer's one-shot function (`pool.run_once`), so the
+server's protections hold: the SERVICE allow-list, the time and the memory limit.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from pillars.cli.options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
-from pillars.corpus import CorpusError, discover
+from pillars.cli.options import (
+    READ_STORE_OPTION,
+    ROOT_OPTION,
+    open_corpus_store,
+    settings_from_options,
+    settings_options,
+)
 from pillars.namespaces import PREFIXES
 from pillars.server.evaluator import Answer, Job
-from pillars.server.pool import EvaluatorFailed, EvaluatorPool, OutOfMemory, TimedOut
+from pillars.server.pool import EvaluatorFailed, OutOfMemory, TimedOut, run_once
 from pillars.server.scan import refused_service, scan
-from pillars.server.serve import settings_from_options, settings_options
 from pillars.settings import Settings
-from pillars.store import StoreError, StoreSource, build_disk_store
-
-
-@click.command()
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder of the on-disk store to (re)build.",
-)
-@ROOT_OPTION
-def load(store_dir: Path, root: Path | None) -> None:
-    """Build an on-disk store from the corpus, for `pillars serve --store`."""
-    started = time.perf_counter()
-    try:
-        count = build_disk_store(store_dir, discover(root))
-    except (CorpusError, StoreError) as err:
-        raise click.ClickException(str(err)) from err
-    took = time.perf_counter() - started
-    click.echo(f"loaded {count} quads into {store_dir} in {took:.2f} s")
-
+from pillars.store import StoreSource
 
 # The server's settings that apply to one query, as `pillars serve` names them.
 QUERY_SETTINGS = ("query_timeout", "max_rows", "service_allowlist", "evaluator_memory")
@@ -119,9 +105,8 @@ def query(
 def run_limited(job: Job, source: StoreSource, settings: Settings) -> Answer:
     """Evaluate in one killable evaluator process, as the server does (pool.py): the only
     way to stop pyoxigraph, and a SERVICE call, when the time limit passes."""
-    pool = EvaluatorPool(source, 1, 1, settings.evaluator_memory)
     try:
-        return pool.run(job, settings.query_timeout)
+        return run_once(job, source, settings.query_timeout, settings.evaluator_memory)
     except TimedOut:
         message = (
             f"query stopped: it ran longer than the time limit of {settings.query_timeout:g} s "
@@ -134,8 +119,6 @@ def run_limited(job: Job, source: StoreSource, settings: Settings) -> Answer:
         )
     except EvaluatorFailed:
         message = "the query evaluator process failed on this query"
-    finally:
-        pool.close()
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
 
