@@ -49,9 +49,15 @@ def locate(text: str, exact: str, occurrence: int | None = None) -> Anchor:
     if not 1 <= occurrence <= len(starts):
         raise AnchorError(f"occurrence {occurrence} asked, the quote occurs {len(starts)} times")
     start = starts[occurrence - 1]
-    end = start + len(exact)
+    return anchor_at(text, start, start + len(exact))
+
+
+def anchor_at(text: str, start: int, end: int) -> Anchor:
+    """The anchor of text[start:end], with the prefix and suffix every anchor carries."""
+    if not 0 <= start < end <= len(text):
+        raise AnchorError(f"offsets {start}-{end} are outside the text (0-{len(text)})")
     return Anchor(
-        exact=exact,
+        exact=text[start:end],
         start=start,
         end=end,
         prefix=text[max(0, start - CONTEXT_CHARS) : start],

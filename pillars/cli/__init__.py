@@ -14,6 +14,7 @@ from pillars import __version__
 LAZY_COMMANDS = {
     "aif": "pillars.cli.aif",
     "anchor": "pillars.cli.anchor",
+    "draft": "pillars.cli.draft",
     "check": "pillars.check.command",
     "diagram": "pillars.cli.diagram",
     "export": "pillars.cli.export",
