@@ -18,6 +18,7 @@ from typing import TypedDict
 import pyoxigraph as ox
 
 from pillars.namespaces import article_graph, sparql_prefixes
+from pillars.store_interface import ReadStore
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -59,7 +60,7 @@ class AifDocument(TypedDict):
     locutions: list[object]
 
 
-def export(store: ox.Store, slug: str) -> AifDocument:
+def export(store: ReadStore, slug: str) -> AifDocument:
     """The AIF document of one article's supports/attacks graph, in a stable order."""
     if not SLUG.fullmatch(slug):
         raise ValueError(f"not an article slug: {slug!r} (lower-case letters, digits, hyphens)")
@@ -87,13 +88,13 @@ def export(store: ox.Store, slug: str) -> AifDocument:
     return {"nodes": nodes, "edges": edges, "locutions": []}
 
 
-def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+def _select(store: ReadStore, query: str) -> ox.QuerySolutions:
     result = store.query(sparql_prefixes() + query, use_default_graph_as_union=True)
     assert isinstance(result, ox.QuerySolutions)  # both queries are SELECTs
     return result
 
 
-def _texts(store: ox.Store, iris: list[str]) -> dict[str, AifNode]:
+def _texts(store: ReadStore, iris: list[str]) -> dict[str, AifNode]:
     if not iris:
         return {}
     values = " ".join(f"<{iri}>" for iri in iris)

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from pillars.namespaces import GRAPH
 from pillars.prefixes import used_prefixes
+from pillars.store_interface import ReadStore
 
 FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -26,12 +27,12 @@ class GraphNotFound(ValueError):
     """A --graph the store does not hold; the message lists the ones it does."""
 
 
-def graph_names(store: ox.Store) -> list[str]:
+def graph_names(store: ReadStore) -> list[str]:
     """The IRIs of the store's named graphs, sorted."""
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
-def select_graphs(store: ox.Store, names: tuple[str, ...] = ()) -> list[str]:
+def select_graphs(store: ReadStore, names: tuple[str, ...] = ()) -> list[str]:
     """Graph IRIs for --graph values: a slug (an article folder, `shared`, `ontology`,
     `shapes`) or a full graph IRI. No names: every named graph."""
     held = graph_names(store)
@@ -48,9 +49,10 @@ def select_graphs(store: ox.Store, names: tuple[str, ...] = ()) -> list[str]:
     return chosen
 
 
-def write_rdf(store: ox.Store, fmt: str, graphs: list[str], whole: bool, out: IO[bytes]) -> None:
+def write_rdf(store: ReadStore, fmt: str, graphs: list[str], whole: bool, out: IO[bytes]) -> None:
     """`graphs` in format `fmt`, written to `out`; `whole`: the entire store (default graph
-    included). Oxigraph streams to `out`, so memory stays bounded by the store, not the output."""
+    included). An embedded store streams to `out`, so memory stays bounded by the store, not
+    the output; a remote store's quads are read as they come."""
     rdf_format = FORMATS[fmt]
     named = fmt in WITH_PREFIXES
     if not rdf_format.supports_datasets:
@@ -60,10 +62,18 @@ def write_rdf(store: ox.Store, fmt: str, graphs: list[str], whole: bool, out: IO
         # Turtle writes no graph name, so only the triples' IRIs count.
         triples = (q.triple for q in store.quads_for_pattern(None, None, None, node))
         prefixes = used_prefixes(triples) if named else None
-        store.dump(out, rdf_format, from_graph=node, prefixes=prefixes)
+        if isinstance(store, ox.Store):
+            store.dump(out, rdf_format, from_graph=node, prefixes=prefixes)
+        else:
+            graph = (q.triple for q in store.quads_for_pattern(None, None, None, node))
+            ox.serialize(graph, out, rdf_format, prefixes=prefixes)
     elif whole:
         # One pass to find the prefixes, one to write.
-        store.dump(out, rdf_format, prefixes=used_prefixes(store) if named else None)
+        prefixes = used_prefixes(store) if named else None
+        if isinstance(store, ox.Store):
+            store.dump(out, rdf_format, prefixes=prefixes)
+        else:
+            ox.serialize(iter(store), out, rdf_format, prefixes=prefixes)
     else:
         quads = [
             q for g in graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))

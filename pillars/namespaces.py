@@ -8,6 +8,7 @@ GRAPH = BASE + "graph/"
 
 OA = "http://www.w3.org/ns/oa#"
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+FUNCTION_NS = BASE + "function#"  # SPARQL extension functions (pilfn:), see search_index.py
 
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 SHAPES_GRAPH = GRAPH + "shapes"

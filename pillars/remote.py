@@ -25,8 +25,8 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 
-from pillars.search import FUNCTION_NS  # extension functions the remote store lacks
-from pillars.store import StoreSource
+from pillars.namespaces import FUNCTION_NS  # extension functions the remote store lacks
+from pillars.store_interface import CustomFunctions, GraphName, Object, Subject, ask, select
 
 if TYPE_CHECKING:
     import requests  # imported when a RemoteStore is made: every evaluator imports this module
@@ -85,9 +85,8 @@ class RemoteStore:
         use_default_graph_as_union: bool = False,
         default_graph: Iterable[Any] | None = None,
         named_graphs: Iterable[Any] | None = None,
-        custom_functions: Any = None,  # evaluated by the remote, which knows none of ours
-        **_ignored: Any,
-    ) -> Any:
+        custom_functions: CustomFunctions | None = None,  # the remote knows none of ours
+    ) -> ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]:
         """QuerySolutions, QueryBoolean, or an iterator of Triples, as `Store.query` gives."""
         if FUNCTION_NS in query:
             raise RemoteError(
@@ -133,7 +132,9 @@ class RemoteStore:
             raise RemoteError(400, f"the remote store refused the query: {message}")
         raise RemoteError(502, f"the remote store answered HTTP {resp.status_code}: {message}")
 
-    def _answer(self, resp: requests.Response) -> Any:
+    def _answer(
+        self, resp: requests.Response
+    ) -> ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]:
         media = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
         resp.raw.decode_content = True  # gzip or deflate, if the remote compresses
         body = cast(IO[bytes], resp.raw)
@@ -147,7 +148,12 @@ class RemoteStore:
     # ------------------------------------------------------------ the rest of the read API
 
     def quads_for_pattern(
-        self, subject: Any, predicate: Any, object: Any, graph_name: Any = None
+        self,
+        subject: Subject | None,
+        predicate: ox.NamedNode | None,
+        object: Object | None,
+        graph_name: GraphName | None = None,
+        /,
     ) -> Iterator[ox.Quad]:
         """Quads of the named graphs matching the pattern (None: any)."""
         if isinstance(graph_name, ox.DefaultGraph):
@@ -160,10 +166,14 @@ class RemoteStore:
             g = term(graph_name) if graph_name is not None else "?g"
         except TypeError:
             return iter(())  # a blank node: it has no identity outside the answer it came in
-        solutions = self.query(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
-        fixed = {"s": subject, "p": predicate, "o": object, "g": graph_name}
+        solutions = select(self, f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
         return (
-            ox.Quad(*(fixed[v] if fixed[v] is not None else row[v] for v in "spog"))
+            ox.Quad(
+                subject or row["s"],
+                predicate or row["p"],
+                object or row["o"],
+                graph_name or row["g"],
+            )
             for row in solutions
         )
 
@@ -171,16 +181,16 @@ class RemoteStore:
         return self.quads_for_pattern(None, None, None, None)
 
     def __len__(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = select(self, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(next(iter(rows))["n"].value)
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         return iter([ox.NamedNode(g) for g in self._fetch_graphs()])
 
-    def contains_named_graph(self, graph: Any) -> bool:
+    def contains_named_graph(self, graph: GraphName, /) -> bool:
         if not isinstance(graph, ox.NamedNode):
             return False
-        return bool(self.query(f"ASK {{ GRAPH {term(graph)} {{ ?s ?p ?o }} }}"))
+        return ask(self, f"ASK {{ GRAPH {term(graph)} {{ ?s ?p ?o }} }}")
 
     def graph_iris(self) -> list[str]:
         """The remote's graphs, asked again at most every GRAPHS_TTL seconds."""
@@ -193,25 +203,13 @@ class RemoteStore:
         return graphs
 
     def _fetch_graphs(self) -> list[str]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = select(self, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return sorted(row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode))
 
     def check(self) -> None:
         """Raise RemoteError unless the endpoint answers a query (used before serving)."""
-        if not bool(self.query("ASK {}")):
+        if not ask(self, "ASK {}"):
             raise RemoteError(502, "the remote store answered ASK {} with false")
-
-
-# The pool's time limit kills the evaluator and answers 504 "time limit"; the HTTP timeout is
-# only a backstop, so it runs a little longer and never races the pool for the answer.
-HTTP_GRACE_SECONDS = 1.0
-
-
-def remote_source(endpoint: str, query_timeout: float) -> StoreSource:
-    """The source `serve --store URL` serves: checked to answer now, before anything starts."""
-    timeout = query_timeout + HTTP_GRACE_SECONDS
-    RemoteStore(endpoint, timeout).check()
-    return StoreSource(endpoint=endpoint, timeout=timeout)
 
 
 def _iri(node: Any) -> str:

@@ -33,9 +33,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from pillars.store import MARKER, StoreSource
+from pillars.corpus import Corpus
+from pillars.namespaces import FUNCTION_NS
+from pillars.store import MARKER, StoreSource, build_disk_store
+from pillars.store_interface import ReadStore, select
 
-FUNCTION_NS = "https://w3id.org/pillars/function#"
 MATCHES = ox.NamedNode(FUNCTION_NS + "matches")
 INDEX_FILE = "pillars-search.sqlite"
 INDEXED = {
@@ -124,25 +126,25 @@ def fts_query(words: str) -> str:
     return " ".join('"' + w.replace('"', "") + '"' for w in found)
 
 
-def _rows(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
+def _rows(store: ReadStore) -> Iterator[tuple[str, str, str, str]]:
     # A generator: SQLite takes the rows as they come, so a large store is never held twice.
     values = " ".join(f"<{p}>" for p in INDEXED)
     query = (
         "SELECT ?s ?g ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
         f"VALUES ?p {{ {values} }} FILTER(isLiteral(?o) && !isBlank(?s)) }}"
     )
-    for sol in store.query(query):  # type: ignore[union-attr]
-        s, g, p, o = (sol[i] for i in range(4))  # type: ignore[index]
-        yield (o.value, s.value, g.value, INDEXED[p.value])  # type: ignore[union-attr]
+    for sol in select(store, query):
+        s, g, p, o = (sol[i] for i in range(4))
+        yield (o.value, s.value, g.value, INDEXED[p.value])
 
 
-def _subjects(store: ox.Store) -> Iterator[tuple[str]]:
+def _subjects(store: ReadStore) -> Iterator[tuple[str]]:
     query = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
-    for sol in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        yield (sol[0].value,)  # type: ignore[index]
+    for sol in select(store, query, union=True):
+        yield (sol[0].value,)
 
 
-def _build(conn: sqlite3.Connection, store: ox.Store, stamp: str) -> None:
+def _build(conn: sqlite3.Connection, store: ReadStore, stamp: str) -> None:
     conn.executescript(
         "DROP TABLE IF EXISTS texts; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS subjects;"
         "DROP TABLE IF EXISTS best;"
@@ -199,7 +201,7 @@ class SearchIndex:
         return conn
 
     @classmethod
-    def in_memory(cls, store: ox.Store) -> SearchIndex:
+    def in_memory(cls, store: ReadStore) -> SearchIndex:
         # A named shared-cache memory database: every thread's connection sees the same one.
         uri = f"file:pillars-search-{uuid.uuid4().hex}?mode=memory&cache=shared"
         keep = sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -207,7 +209,7 @@ class SearchIndex:
         return cls(lambda: sqlite3.connect(uri, uri=True, check_same_thread=False), keep)
 
     @classmethod
-    def on_disk(cls, store_dir: Path, store: ox.Store) -> SearchIndex:
+    def on_disk(cls, store_dir: Path, store: ReadStore) -> SearchIndex:
         """Reopen the index file in the store folder, or build it if missing or stale.
 
         Several processes may find it missing at once: each builds into a temporary file and
@@ -240,7 +242,7 @@ class SearchIndex:
         return cls(connect, connect())
 
     @classmethod
-    def for_source(cls, source: StoreSource, store: ox.Store) -> SearchIndex:
+    def for_source(cls, source: StoreSource, store: ReadStore) -> SearchIndex:
         if source.path is not None:
             return cls.on_disk(Path(source.path), store)
         return cls.in_memory(store)
@@ -405,3 +407,16 @@ def lazy(build: Callable[[], SearchIndex]) -> Callable[[], SearchIndex]:
             return made[0]
 
     return get
+
+
+def build_indexed_store(path: Path, corpus: Corpus | None = None) -> int:
+    """`pillars load`: a fresh on-disk store with its word index beside it, so the first
+    search after `pillars serve` does not wait for the index (about 4 s per 1,000 articles).
+    Returns the number of quads loaded."""
+
+    def index(folder: Path) -> None:
+        store = ox.Store.read_only(str(folder))
+        SearchIndex.on_disk(folder, store)
+        del store  # closes the database before the folder is renamed
+
+    return build_disk_store(path, corpus, finish=index)

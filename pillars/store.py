@@ -14,17 +14,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 import pyoxigraph as ox
 
 from pillars.corpus import Corpus, GraphSource, discover, read_all, source_quads
+from pillars.remote import RemoteStore
+from pillars.store_interface import ReadStore, select
 
 MARKER = "pillars-store.txt"  # written by `pillars load`, so `serve --store` knows the folder
 STATS = "pillars-stats.json"  # triples per graph, counted once by `pillars load`
+HTTP_GRACE_SECONDS = 1.0  # a remote store's HTTP timeout beyond the query time limit
 
 
 class StoreError(Exception):
@@ -55,8 +57,11 @@ def memory_store(corpus: Corpus | None = None) -> ox.Store:
     return store
 
 
-def build_disk_store(path: Path, corpus: Corpus | None = None) -> int:
-    """`pillars load`: parse the corpus, writing a fresh on-disk store beside `path`.
+def build_disk_store(
+    path: Path, corpus: Corpus | None = None, finish: Callable[[Path], None] | None = None
+) -> int:
+    """Parse the corpus, writing a fresh on-disk store beside `path`; `finish` may add files
+    to the new store's folder (the word index) before it replaces the old one.
 
     The store is built in a folder beside `path` and swapped in when complete: a failed build
     leaves the previous store as it was, and the new database holds no deletion records
@@ -72,7 +77,8 @@ def build_disk_store(path: Path, corpus: Corpus | None = None) -> int:
         total, counts = _write_store(building, corpus.sources)  # may raise CorpusError
         (building / STATS).write_text(json.dumps(counts, indent=1, sort_keys=True), "utf-8")
         (building / MARKER).write_text(f"Pillars store of {corpus.root}\n", encoding="utf-8")
-        _build_search_index(building)
+        if finish is not None:
+            finish(building)
         if path.exists():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")
             path.rename(old)
@@ -84,17 +90,6 @@ def build_disk_store(path: Path, corpus: Corpus | None = None) -> int:
         shutil.rmtree(building, ignore_errors=True)
         raise
     return total
-
-
-def _build_search_index(folder: Path) -> None:
-    # The word-search index (pillars/search.py) is built with the store and kept beside it,
-    # so the first search after `pillars serve` does not wait for it (about 4 s per 1,000
-    # articles). Imported here: pillars.search imports this module.
-    from pillars.search import SearchIndex
-
-    store = ox.Store.read_only(str(folder))
-    SearchIndex.on_disk(folder, store)
-    del store
 
 
 def _write_store(folder: Path, sources: Iterable[GraphSource]) -> tuple[int, dict[str, int]]:
@@ -118,12 +113,12 @@ def _write_store(folder: Path, sources: Iterable[GraphSource]) -> tuple[int, dic
     return total, counts
 
 
-def graph_counts(store: ox.Store) -> dict[str, int]:
+def graph_counts(store: ReadStore) -> dict[str, int]:
     """Triples per named graph; the store's own default graph under the key "" ."""
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    counts = {row[0].value: int(row[1].value) for row in rows}  # type: ignore[union-attr,index]
-    default = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    counts[""] = int(next(iter(default))[0].value)  # type: ignore[index,arg-type,call-overload]
+    rows = select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    counts = {row[0].value: int(row[1].value) for row in rows}
+    default = select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    counts[""] = int(next(iter(default))[0].value)
     return counts
 
 
@@ -185,7 +180,7 @@ class StoreSource:
     def of_memory(cls, store: ox.Store) -> StoreSource:
         return cls(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
 
-    def counts(self, store: ox.Store) -> dict[str, int]:
+    def counts(self, store: ReadStore) -> dict[str, int]:
         """`graph_counts` of the store: read from `pillars load`'s file, or counted now."""
         if self.path is not None:
             try:
@@ -195,12 +190,18 @@ class StoreSource:
                 pass  # a store built before the file existed: count
         return graph_counts(store)
 
-    def open(self) -> ox.Store:
-        if self.endpoint is not None:
-            from pillars.remote import RemoteStore
+    @classmethod
+    def of_endpoint(cls, endpoint: str, query_timeout: float) -> StoreSource:
+        """The source `serve --store URL` serves: checked to answer now, before anything
+        starts. The pool's time limit kills the evaluator and answers 504 "time limit"; the
+        HTTP timeout is only a backstop, so it runs a little longer and never races the pool."""
+        timeout = query_timeout + HTTP_GRACE_SECONDS
+        RemoteStore(endpoint, timeout).check()
+        return cls(endpoint=endpoint, timeout=timeout)
 
-            # Duck-typed: RemoteStore answers the read methods the server calls on a Store.
-            return cast(ox.Store, RemoteStore(self.endpoint, self.timeout))
+    def open(self) -> ReadStore:
+        if self.endpoint is not None:
+            return RemoteStore(self.endpoint, self.timeout)
         if self.path is not None:
             return open_read_only(Path(self.path))
         store = ox.Store()

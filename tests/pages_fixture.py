@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from pillars.corpus import discover
 from pillars.server.app import create_app
+from pillars.server.state import app_state
 from pillars.settings import Settings
 from pillars.store import memory_store
 
@@ -42,7 +43,7 @@ def make_app() -> Flask:
 
 
 def close(app: Flask) -> None:
-    app.extensions["pillars.pool"].close()
+    app_state(app).pool.close()
 
 
 @contextmanager

@@ -14,8 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pillars.server.app import create_app
-from pillars.server.cache import ResultCache, matches, store_generation
 from pillars.server.evaluator import Answer, Job
+from pillars.server.result_cache import ResultCache, matches, store_generation
+from pillars.server.state import app_state
 from pillars.settings import SettingError, Settings
 from pillars.store import MARKER, StoreSource, memory_store
 
@@ -119,7 +120,7 @@ def reference() -> ox.Store:
 def app(reference: ox.Store) -> Iterator[Flask]:
     app = create_app(Settings(evaluators=1, cache_max_age=30), reference)
     yield app
-    app.extensions["pillars.pool"].close()
+    app_state(app).pool.close()
 
 
 @pytest.fixture()
@@ -134,7 +135,7 @@ def count_of(body: bytes) -> int:
 def test_repeated_query_is_served_from_the_cache(
     client: FlaskClient, app: Flask, reference: ox.Store
 ) -> None:
-    cache: ResultCache = app.extensions["pillars.cache"]
+    cache: ResultCache = app_state(app).cache
     direct = reference.query(COUNT, use_default_graph_as_union=True)
     expected = int(next(iter(direct))[0].value)  # type: ignore[index, arg-type]
     params = {"query": COUNT + " # repeated", "format": "json"}
@@ -164,9 +165,7 @@ def test_if_none_match_gets_304_without_a_body(client: FlaskClient) -> None:
 def test_errors_are_not_cached_and_have_no_etag(client: FlaskClient, app: Flask) -> None:
     r = client.get("/sparql", query_string={"query": "SELECT WHERE {"})
     assert r.status_code == 400 and "ETag" not in r.headers
-    assert all(
-        entry.answer.status == 200 for entry in app.extensions["pillars.cache"]._entries.values()
-    )
+    assert all(entry.answer.status == 200 for entry in app_state(app).cache._entries.values())
 
 
 # --- over real HTTP -----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from flask import Flask
 from pages_fixture import HTTP_TIMEOUT, close, serve
 
 from pillars.server.app import create_app
+from pillars.server.state import app_state
 from pillars.settings import Settings
 from pillars.store import memory_store
 
@@ -90,7 +91,7 @@ def test_concurrent_first_requests_build_one_file_with_identical_bytes(
     assert {a.headers["Content-Length"] for a in answers} == {str(len(body))}
     assert len({a.headers["ETag"] for a in answers}) == 1
     assert set(ox.parse(body, format=fmt)) == set(reference)
-    cache = app.extensions["pillars.dumps"]
+    cache = app_state(app).dumps()
     assert cache.builds == 1
     assert files(cache.folder) == [name]
     # No half-written temporary file left beside it (the lock files are empty markers).
@@ -102,7 +103,7 @@ def test_a_second_request_is_answered_from_the_file(app: Flask) -> None:
         url = f"{base}/dumps/{SLUG}.ttl"
         first = requests.get(url, timeout=HTTP_TIMEOUT)
         assert first.status_code == 200 and first.headers["Content-Type"].startswith("text/turtle")
-        cache = app.extensions["pillars.dumps"]
+        cache = app_state(app).dumps()
         path = cache.folder / f"{SLUG}.ttl"
         assert path.read_bytes() == first.content
         written = path.stat()
@@ -154,13 +155,14 @@ def test_workers_of_one_on_disk_store_share_one_file(tmp_path: Path, reference: 
 
 TEMPORARY_FOLDER = """
 from pillars.server.app import create_app
+from pillars.server.state import app_state
 from pillars.settings import Settings
 app = create_app(Settings(evaluators=1))
 assert app.test_client().get("/dumps/pillars.nq").status_code == 200
-cache = app.extensions["pillars.dumps"]
+cache = app_state(app).dumps()
 assert (cache.folder / "pillars.nq").is_file()
 print(cache.folder)
-app.extensions["pillars.pool"].close()
+app_state(app).pool.close()
 """
 
 

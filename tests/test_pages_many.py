@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from bench.synth import generate
 from pillars.corpus import discover
 from pillars.server.app import create_app
+from pillars.server.state import app_state
 from pillars.settings import Settings
 from pillars.store import memory_store
 
@@ -31,7 +32,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     generate(root, 30, seed=5)
     app = create_app(Settings(evaluators=1), store=memory_store(discover(root)))
     yield app
-    app.extensions["pillars.pool"].close()
+    app_state(app).pool.close()
 
 
 @pytest.fixture()

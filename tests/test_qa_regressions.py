@@ -22,6 +22,7 @@ from pillars.cli import main
 from pillars.corpus import discover
 from pillars.namespaces import SHARED_GRAPH
 from pillars.server.app import create_app
+from pillars.server.state import app_state
 from pillars.settings import Settings
 from pillars.store import memory_store
 
@@ -37,7 +38,7 @@ def reference() -> ox.Store:
 def app(reference: ox.Store) -> Iterator[Flask]:
     app = create_app(Settings(query_timeout=20, evaluators=1, result_cache_bytes=0), reference)
     yield app
-    app.extensions["pillars.pool"].close()
+    app_state(app).pool.close()
 
 
 @pytest.fixture()
@@ -108,7 +109,7 @@ def test_validate_remote_jsonld_context_is_explained(client: FlaskClient) -> Non
 
 
 def test_413_names_the_limit(client: FlaskClient, app: Flask) -> None:
-    limit = app.extensions["pillars.settings"].max_request_bytes
+    limit = app_state(app).settings.max_request_bytes
     big = b"ASK {} #" + b"x" * limit
     r = client.post("/sparql", data=big, content_type="application/sparql-query")
     assert r.status_code == 413
@@ -266,7 +267,7 @@ def test_new_article_without_argument_has_an_honest_map(tmp_path: Path) -> None:
         page = c.get("/id/fresh-article/article.html").get_data(as_text=True)
         assert 'id="map-empty"' in page and 'class="mapbox"' not in page
     finally:
-        app.extensions["pillars.pool"].close()
+        app_state(app).pool.close()
 
 
 def test_serve_on_a_busy_port_says_so_at_once() -> None:

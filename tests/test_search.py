@@ -16,10 +16,12 @@ import pytest
 import requests
 from flask import Flask
 
-from pillars.search import INDEX_FILE, SearchError, SearchIndex, fts_query, rewrite
+from pillars.search_index import INDEX_FILE, SearchError, SearchIndex, fts_query, rewrite
+from pillars.search_index import build_indexed_store as build_disk_store
 from pillars.server.app import create_app
+from pillars.server.state import app_state
 from pillars.settings import Settings
-from pillars.store import MARKER, build_disk_store, memory_store, open_read_only
+from pillars.store import MARKER, memory_store, open_read_only
 
 PREFIXES = (
     "PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX pilfn: <https://w3id.org/pillars/function#> "
@@ -129,7 +131,7 @@ def test_on_disk_index_is_kept_and_rebuilt_when_the_store_is(tmp_path: Path) -> 
 def app(store: ox.Store) -> Iterator[Flask]:
     app = create_app(Settings(evaluators=1), store)
     yield app
-    app.extensions["pillars.pool"].close()
+    app_state(app).pool.close()
 
 
 def test_extension_function_in_sparql_runs_in_the_evaluator(app: Flask, store: ox.Store) -> None:
@@ -235,7 +237,7 @@ def test_search_page_names_hits_by_label_and_marks_words_safely() -> None:
     try:
         page = app.test_client().get("/search", query_string={"q": "sanctions"})
     finally:
-        app.extensions["pillars.pool"].close()
+        app_state(app).pool.close()
     html = page.get_data(as_text=True)
     escaped = "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;"
     assert page.status_code == 200

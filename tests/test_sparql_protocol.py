@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 
 from pillars.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH, article_graph
 from pillars.server.app import create_app
+from pillars.server.state import app_state
 from pillars.settings import Settings
 from pillars.store import memory_store
 
@@ -37,7 +38,7 @@ def reference() -> ox.Store:
 def app(reference: ox.Store) -> Iterator[Flask]:
     app = create_app(Settings(max_rows=50, query_timeout=20, evaluators=2), reference)
     yield app
-    app.extensions["pillars.pool"].close()
+    app_state(app).pool.close()
 
 
 @pytest.fixture()
@@ -316,7 +317,7 @@ def test_wrong_method_is_405(client: FlaskClient) -> None:
 
 
 def test_oversized_request_is_413(client: FlaskClient, app: Flask) -> None:
-    limit = app.extensions["pillars.settings"].max_request_bytes
+    limit = app_state(app).settings.max_request_bytes
     big = "ASK {} #" + "x" * limit
     assert (
         client.post("/sparql", data=big, content_type="application/sparql-query").status_code == 413

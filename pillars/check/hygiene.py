@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from pillars.check import Finding
 from pillars.corpus import default_root
 from pillars.namespaces import ONTOLOGY_GRAPH, sparql_prefixes
+from pillars.store_interface import ReadStore
 
 CHECK = "hygiene"
 
@@ -39,7 +40,7 @@ def description(query_file: Path) -> str:
     return " ".join(lines).removeprefix("Catches: ")
 
 
-def run_rule(store: ox.Store, query_file: Path) -> list[Finding]:
+def run_rule(store: ReadStore, query_file: Path) -> list[Finding]:
     """Run one violation query; a broken query is itself reported, never raised."""
     rule = query_file.stem
     try:
@@ -70,7 +71,7 @@ def run_rule(store: ox.Store, query_file: Path) -> list[Finding]:
     return findings
 
 
-def run(store: ox.Store, folder: Path | None = None) -> list[Finding]:
+def run(store: ReadStore, folder: Path | None = None) -> list[Finding]:
     """Run every violation query of `folder` (default ontology/qc/) over `store`."""
     findings: list[Finding] = []
     for query_file in rules(folder):
@@ -89,7 +90,7 @@ SELECT DISTINCT ?term WHERE {
 """
 
 
-def with_suggestions(store: ox.Store, findings: list[Finding]) -> list[Finding]:
+def with_suggestions(store: ReadStore, findings: list[Finding]) -> list[Finding]:
     """Add "did you mean ...?" to typo findings, from the terms the ontology declares."""
     if not any(f.rule in TYPO_RULES and f.resource for f in findings):
         return findings

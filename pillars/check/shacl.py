@@ -27,6 +27,7 @@ from pillars.check.locate import SubjectIndex, short, shorten_all
 from pillars.check.units import is_shared
 from pillars.corpus import Corpus, CorpusError, GraphSource, parse_turtle
 from pillars.namespaces import NIF, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH, article_text_iri
+from pillars.store_interface import ReadStore
 
 CHECK = "shacl"
 SHARED_SHAPES_FILE = "actors.ttl"  # shapes that only concern instances/shared/
@@ -140,7 +141,7 @@ def _prepare(context: Context) -> None:
     )
 
 
-def context_from_store(store: ox.Store, ontology: str, shapes: str, shared: str) -> Context:
+def context_from_store(store: ReadStore, ontology: str, shapes: str, shared: str) -> Context:
     """The context of a server: ontology, shapes and shared vocabulary as the store holds
     them (read only), so a posted draft is checked against exactly what is served."""
 

@@ -9,7 +9,8 @@ import click
 
 from pillars.cli.options import ROOT_OPTION
 from pillars.corpus import CorpusError, discover
-from pillars.store import StoreError, build_disk_store
+from pillars.search_index import build_indexed_store
+from pillars.store import StoreError
 
 
 @click.command()
@@ -25,7 +26,7 @@ def load(store_dir: Path, root: Path | None) -> None:
     """Build an on-disk store from the corpus, for `pillars serve --store`."""
     started = time.perf_counter()
     try:
-        count = build_disk_store(store_dir, discover(root))
+        count = build_indexed_store(store_dir, discover(root))
     except (CorpusError, StoreError) as err:
         raise click.ClickException(str(err)) from err
     took = time.perf_counter() - started

@@ -12,9 +12,9 @@ import click
 
 from pillars.cli.options import ROOT_OPTION, settings_from_options, settings_options
 from pillars.corpus import CorpusError
-from pillars.remote import RemoteError, is_endpoint, remote_source
+from pillars.remote import RemoteError, is_endpoint
 from pillars.server.serve import PillarsServer, open_source
-from pillars.store import StoreError
+from pillars.store import StoreError, StoreSource
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -51,7 +51,7 @@ def serve(host: str, port: int, store_dir: str | None, root: Path | None, **valu
         check_port_free(host, port)
     if store_dir is not None and is_endpoint(store_dir):
         try:  # another kind of store source: every protection applies unchanged
-            source = remote_source(store_dir, settings.query_timeout)
+            source = StoreSource.of_endpoint(store_dir, settings.query_timeout)
         except RemoteError as err:
             raise click.ClickException(f"--store {store_dir}: {err}") from err
     else:

@@ -1,8 +1,19 @@
-"""The CORS preflight answer shared by the endpoints that browser apps on other origins call."""
+"""Cross-origin access for the areas that browser apps on other origins call (/sparql,
+/validate, /search.json): one hook and one preflight answer."""
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Blueprint, Response
+
+
+def allow_any_origin(bp: Blueprint, expose: str) -> None:
+    """Every answer of `bp` may be read by any origin; `expose`: the headers it may read."""
+    headers = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": expose}
+
+    @bp.after_request
+    def _cors(resp: Response) -> Response:
+        resp.headers.update(headers)
+        return resp
 
 
 def preflight(methods: str) -> Response:

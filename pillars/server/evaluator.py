@@ -28,9 +28,10 @@ import pyoxigraph as ox
 
 from pillars.namespaces import PREFIXES
 from pillars.remote import RemoteError
-from pillars.search import Extensions, SearchIndex, lazy
+from pillars.search_index import Extensions, SearchIndex, lazy
 from pillars.server.results import WRITERS
 from pillars.server.scan import QUERY_FORMS, Modifiers, first_keyword, is_update, modifiers
+from pillars.store_interface import ReadStore
 
 RESULT_MEDIA = {
     "json": ox.QueryResultsFormat.JSON,
@@ -93,7 +94,7 @@ def _error(status: int, message: str) -> Answer:
     return Answer(status, message.encode("utf-8"))
 
 
-def evaluate(store: ox.Store, job: Job, extensions: Extensions | None = None) -> Answer:
+def evaluate(store: ReadStore, job: Job, extensions: Extensions | None = None) -> Answer:
     """Evaluate and serialize; every failure becomes a short message with a status."""
     kwargs: dict[str, Any] = {"use_default_graph_as_union": job.union_default_graph}
     query = job.query
@@ -204,7 +205,7 @@ def _rows_fit(found: Modifiers, max_rows: int) -> bool:
 
 
 def _select_in_rust(
-    store: ox.Store, query: str, kwargs: dict[str, Any], key: str, job: Job, found: Modifiers
+    store: ReadStore, query: str, kwargs: dict[str, Any], key: str, job: Job, found: Modifiers
 ) -> Answer | None:
     """A SELECT written by pyoxigraph (no Python work per row). When the query has no LIMIT
     of its own, one of max_rows + 1 is added, and the rows written are counted: max_rows + 1

@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
-import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +35,7 @@ from markupsafe import Markup
 from pillars.corpus import default_root
 from pillars.export import write_rdf
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
-from pillars.server import dumps, pages_argmap, pages_ontology, pages_query, pages_text, search
+from pillars.server import pages_argmap, pages_ontology, pages_query, pages_text
 from pillars.server.pages_describe import (
     Value,
     describe,
@@ -49,6 +48,8 @@ from pillars.server.pages_describe import (
 )
 from pillars.server.pages_rdf import BY_EXT, FORMATS, HTML, Format, negotiate, serialize
 from pillars.server.pages_rdf import split_extension as split_ext
+from pillars.server.state import state
+from pillars.store_interface import ReadStore, select
 
 log = logging.getLogger(__name__)
 bp = Blueprint(
@@ -69,8 +70,8 @@ ARTICLE = ox.NamedNode(PIL + "Article")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
-def store() -> ox.Store:
-    return current_app.extensions["pillars.store"]  # type: ignore[no-any-return]
+def store() -> ReadStore:
+    return state().store
 
 
 def linker() -> Callable[[str], str]:
@@ -296,10 +297,10 @@ def _index(folder: str) -> Response:
 
 
 def _iris_under(prefix: str, limit: int = 500) -> list[str]:
-    # From the search index's ordered list of subjects (pillars/search.py), kept beside an
+    # From the search index's ordered list of subjects (pillars/search_index.py), kept beside an
     # on-disk store: Oxigraph has no prefix index over IRIs, and a list held here would cost
     # a scan of every triple and ~100 MiB per 1,000 articles in each web worker.
-    return search.index().iris_under(prefix, limit)
+    return state().search().iris_under(prefix, limit)
 
 
 # ---------------------------------------------------------------- the ontology
@@ -440,8 +441,8 @@ HOME_PAGE_SIZE = 25  # articles per home page: each summary reads the article's 
 
 def _counted_classes() -> dict[str, frozenset[str]]:
     """Each class IRI, mapped to the counted classes it is (a subclass of): read once per app."""
-    memo: dict[str, frozenset[str]] | None = current_app.extensions.get("pillars.pages.counted")
-    if memo is None:
+    shared = state()
+    if shared.counted_classes is None:
         query = (
             f"PREFIX pil: <{PIL}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
             "SELECT ?t ?cls WHERE { ?t rdfs:subClassOf* ?cls VALUES ?cls { "
@@ -449,11 +450,10 @@ def _counted_classes() -> dict[str, frozenset[str]]:
             + " } }"
         )
         found: dict[str, set[str]] = {}
-        for row in store().query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        for row in select(store(), query, union=True):
             found.setdefault(row["t"].value, set()).add(row["cls"].value[len(PIL) :])
-        memo = {t: frozenset(classes) for t, classes in found.items()}
-        current_app.extensions["pillars.pages.counted"] = memo
-    return memo
+        shared.counted_classes = {t: frozenset(classes) for t, classes in found.items()}
+    return shared.counted_classes
 
 
 def _graph_counts(g: ox.NamedNode) -> tuple[int, dict[str, int]]:
@@ -477,7 +477,7 @@ def _graph_counts(g: ox.NamedNode) -> tuple[int, dict[str, int]]:
         query = (
             f"SELECT DISTINCT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t FILTER(isIRI(?t)) }}"
         )
-        for row in store().query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        for row in select(store(), query, union=True):
             types.setdefault(row["x"], set()).add(row["t"].value)
     counted = _counted_classes()
     counts: dict[str, int] = {}
@@ -495,9 +495,7 @@ def _graph_summary(slug: str, article_slugs: frozenset[str]) -> dict[str, Any]:
     iri = GRAPH + slug
     g = ox.NamedNode(iri)
     # Counted once per app and graph: the served store does not change.
-    memo: dict[str, tuple[int, dict[str, int]]] = current_app.extensions.setdefault(
-        "pillars.pages.counts", {}
-    )
+    memo = state().graph_counts
     if iri not in memo:
         memo[iri] = _graph_counts(g)
     size, counts = memo[iri]
@@ -531,26 +529,13 @@ def dump(name: str) -> Response:
     else:
         return _not_found(f"{request.url_root}dumps/{name}")
     served = store()
-    done = _dump_cache().file(name, lambda out: write_rdf(served, fmt, graphs, not graphs, out))
+    done = state().dumps().file(name, lambda out: write_rdf(served, fmt, graphs, not graphs, out))
     # From the file: Content-Length, an ETag of the content, 304 and Range requests.
     response = send_file(
         done.path, mimetype=media, etag=done.etag, conditional=True, max_age=PAGE_MAX_AGE
     )
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-_DUMPS_LOCK = threading.Lock()
-
-
-def _dump_cache() -> dumps.DumpCache:
-    """This app's dump folder, made on the first dump asked for (docs/pages.md, "Dumps")."""
-    with _DUMPS_LOCK:
-        cache: dumps.DumpCache | None = current_app.extensions.get("pillars.dumps")
-        if cache is None:
-            source = current_app.extensions["pillars.source"]
-            cache = current_app.extensions["pillars.dumps"] = dumps.DumpCache.for_source(source)
-        return cache
 
 
 @bp.get("/map/<slug>.svg")

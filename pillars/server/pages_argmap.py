@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from pillars.namespaces import OA, PIL, article_graph
 from pillars.server.pages_describe import label_of, local_name
+from pillars.store_interface import ReadStore, select
 
 KINDS = ("thesis", "pillar", "component", "threat", "limit", "actor")
 COLUMN = {
@@ -86,14 +87,13 @@ class ArgumentMap:
     headings: list[tuple[float, float, str]] = field(default_factory=list)  # x, y, text
 
 
-def _rows(store: ox.Store, body: str, slug: str) -> list[dict[str, ox.NamedNode]]:
+def _rows(store: ReadStore, body: str, slug: str) -> list[dict[str, ox.NamedNode]]:
     # The graph IRI goes in as its N-Triples form, which NamedNode has already validated.
     graph = str(ox.NamedNode(article_graph(slug)))
     bound = re.sub(r"\?g\b", lambda _: graph, body)  # ?g only, not ?group
     query = f"{_PREFIXES}SELECT * WHERE {{ {bound} }}"
-    result = store.query(query, use_default_graph_as_union=True)
     rows = []
-    for solution in result:  # type: ignore[union-attr]
+    for solution in select(store, query, union=True):
         row = {}
         for name in ("node", "parent", "from"):
             term = solution[name] if f"?{name}" in body else None
@@ -103,7 +103,7 @@ def _rows(store: ox.Store, body: str, slug: str) -> list[dict[str, ox.NamedNode]
     return rows
 
 
-def _first_offset(store: ox.Store, node: ox.NamedNode) -> float:
+def _first_offset(store: ReadStore, node: ox.NamedNode) -> float:
     """Where the article first quotes the node: the node's earliest oa:start."""
     best = float("inf")
     for q in store.quads_for_pattern(node, ox.NamedNode(PIL + "hasEvidence"), None, None):
@@ -119,7 +119,7 @@ def _first_offset(store: ox.Store, node: ox.NamedNode) -> float:
     return best
 
 
-def build(store: ox.Store, slug: str) -> ArgumentMap:
+def build(store: ReadStore, slug: str) -> ArgumentMap:
     nodes: dict[str, MapNode] = {}
     edges: list[tuple[str, str]] = []
 

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from pillars.namespaces import OA, PIL
 from pillars.prefixes import compact
+from pillars.store_interface import ReadStore
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -101,7 +102,7 @@ def named_node(iri: str) -> ox.NamedNode | None:
         return None
 
 
-def exists(store: ox.Store, iri: str) -> bool:
+def exists(store: ReadStore, iri: str) -> bool:
     node = named_node(iri)
     if node is None:
         return False
@@ -112,7 +113,7 @@ def exists(store: ox.Store, iri: str) -> bool:
     return False
 
 
-def label_of(store: ox.Store, node: ox.NamedNode | ox.BlankNode) -> str | None:
+def label_of(store: ReadStore, node: ox.NamedNode | ox.BlankNode) -> str | None:
     """An English or untagged label if there is one, else any label."""
     for predicate in LABEL_PREDICATES:
         fallback = None
@@ -143,7 +144,7 @@ def local_name(iri: str) -> str:
     return iri
 
 
-def value_of(store: ox.Store, term: Term, href: Href) -> Value:
+def value_of(store: ReadStore, term: Term, href: Href) -> Value:
     if isinstance(term, ox.Literal):
         dt = term.datatype.value
         # Strings and numbers speak for themselves; other datatypes (gYear, date) are shown.
@@ -166,7 +167,7 @@ def value_of(store: ox.Store, term: Term, href: Href) -> Value:
 
 
 def _first_literal(
-    store: ox.Store, node: ox.NamedNode | ox.BlankNode, predicate: str
+    store: ReadStore, node: ox.NamedNode | ox.BlankNode, predicate: str
 ) -> str | None:
     for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
         if isinstance(quad.object, ox.Literal):
@@ -175,7 +176,7 @@ def _first_literal(
 
 
 def _first_node(
-    store: ox.Store, node: ox.NamedNode | ox.BlankNode, predicate: str
+    store: ReadStore, node: ox.NamedNode | ox.BlankNode, predicate: str
 ) -> ox.NamedNode | None:
     for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
         if isinstance(quad.object, ox.NamedNode):
@@ -190,7 +191,7 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def quote_of(store: ox.Store, evidence: ox.NamedNode | ox.BlankNode, href: Href) -> Quote | None:
+def quote_of(store: ReadStore, evidence: ox.NamedNode | ox.BlankNode, href: Href) -> Quote | None:
     """The evidence's quoted words in their context, or None if it quotes nothing."""
     exact = _first_literal(store, evidence, OA + "exact")
     if exact is None:
@@ -227,7 +228,7 @@ def quote_of(store: ox.Store, evidence: ox.NamedNode | ox.BlankNode, href: Href)
 
 
 def _group(
-    pairs: Iterable[tuple[ox.NamedNode, Value]], store: ox.Store, href: Href
+    pairs: Iterable[tuple[ox.NamedNode, Value]], store: ReadStore, href: Href
 ) -> list[LinkGroup]:
     groups: dict[str, LinkGroup] = {}
     seen: set[tuple[str, Value]] = set()
@@ -247,7 +248,7 @@ def _group(
     return sorted(groups.values(), key=lambda g: g.predicate.text.casefold())
 
 
-def _reading_order(store: ox.Store, value: Value) -> tuple[int, int, str]:
+def _reading_order(store: ReadStore, value: Value) -> tuple[int, int, str]:
     """Numbered sections first, by pil:sectionNumber; everything else by its label."""
     # Sorting sections by heading would scramble the article's reading order.
     if value.iri is not None:
@@ -257,7 +258,7 @@ def _reading_order(store: ox.Store, value: Value) -> tuple[int, int, str]:
     return (1, 0, value.text.casefold())
 
 
-def describe(store: ox.Store, iri: str, href: Href) -> Description:
+def describe(store: ReadStore, iri: str, href: Href) -> Description:
     node = ox.NamedNode(iri)
     out = list(store.quads_for_pattern(node, None, None, None))
     into = list(store.quads_for_pattern(None, None, node, None))
@@ -331,7 +332,7 @@ def describe(store: ox.Store, iri: str, href: Href) -> Description:
     )
 
 
-def quotes_for(store: ox.Store, node: ox.NamedNode, href: Href) -> list[Quote]:
+def quotes_for(store: ReadStore, node: ox.NamedNode, href: Href) -> list[Quote]:
     """The resource's own evidence, or the resource itself when it is a piece of evidence."""
     evidence: list[ox.NamedNode | ox.BlankNode] = [node]
     for quad in store.quads_for_pattern(node, ox.NamedNode(PIL + "hasEvidence"), None, None):
@@ -348,7 +349,7 @@ def quotes_for(store: ox.Store, node: ox.NamedNode, href: Href) -> list[Quote]:
     return sorted(quotes, key=lambda q: (q.start if q.start is not None else -1, q.exact))
 
 
-def citations_for(store: ox.Store, node: ox.NamedNode, href: Href) -> list[CitationView]:
+def citations_for(store: ReadStore, node: ox.NamedNode, href: Href) -> list[CitationView]:
     """In-text citations given for this statement, or of this cited work."""
     found: list[CitationView] = []
     cited_for, cites_work = ox.NamedNode(PIL + "citedFor"), ox.NamedNode(PIL + "citesWork")
@@ -375,7 +376,7 @@ def citations_for(store: ox.Store, node: ox.NamedNode, href: Href) -> list[Citat
     return sorted(found, key=lambda c: (c.source.text, c.page or "", c.citation.text))
 
 
-def description_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
+def description_triples(store: ReadStore, iri: str) -> list[ox.Triple]:
     """The resource's document: its outgoing and incoming triples, blank nodes followed."""
     node = ox.NamedNode(iri)
     triples: dict[ox.Triple, None] = {}

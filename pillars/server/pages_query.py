@@ -1,6 +1,6 @@
 """The query page's back end: the competency questions, and running a query for the table.
 
-Queries typed into the page go through the SPARQL endpoint's own code (`sparql.answer`): the
+Queries typed into the page go through the SPARQL endpoint's own code (`protocol.answer`): the
 same evaluator processes, time limit, row limit and SERVICE/FROM guards as `/sparql`. The page
 asks for SPARQL JSON results (or N-Triples for CONSTRUCT/DESCRIBE) and renders the table on
 the server, so the form works without JavaScript; downloads are the endpoint's CSV or JSON.
@@ -19,7 +19,8 @@ from flask import Response
 from werkzeug.datastructures import MultiDict
 
 from pillars.namespaces import sparql_prefixes
-from pillars.server import sparql
+from pillars.server import protocol
+from pillars.server.errors import HttpError
 
 # Table format per query form, and the download formats per button.
 GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
@@ -99,8 +100,8 @@ def query_form(query: str) -> str:
 
 def _answer(query: str, fmt: str) -> Response:
     try:
-        response = sparql.answer(query, MultiDict({"format": fmt}))
-    except sparql.ProtocolError as err:
+        response = protocol.answer(query, MultiDict({"format": fmt}))
+    except HttpError as err:
         raise QueryError(err.status, str(err)) from None
     if response.status_code != 200:
         raise QueryError(response.status_code, response.get_data(as_text=True).strip())

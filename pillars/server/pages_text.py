@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from pillars.namespaces import OA, PIL
+from pillars.store_interface import ReadStore
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class AnchoredText:
         return self.quoted_chars / total if total else 0.0
 
 
-def _int(store: ox.Store, node: ox.NamedNode | ox.BlankNode, predicate: str) -> int | None:
+def _int(store: ReadStore, node: ox.NamedNode | ox.BlankNode, predicate: str) -> int | None:
     for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
         try:
             return int(quad.object.value) if isinstance(quad.object, ox.Literal) else None
@@ -46,7 +47,7 @@ def _int(store: ox.Store, node: ox.NamedNode | ox.BlankNode, predicate: str) -> 
     return None
 
 
-def spans(store: ox.Store, text_node: ox.NamedNode, text: str) -> list[tuple[int, int, str]]:
+def spans(store: ReadStore, text_node: ox.NamedNode, text: str) -> list[tuple[int, int, str]]:
     """(start, end, evidence IRI) of every quote of this text whose offsets hold."""
     found = []
     for quad in store.quads_for_pattern(None, ox.NamedNode(PIL + "inText"), text_node, None):

@@ -1,4 +1,4 @@
-"""Full-text search: a page at /search and a JSON API at /search.json (see pillars/search.py).
+"""Full-text search: a page at /search and a JSON API at /search.json (see pillars/search_index.py).
 
 The index is built on first use in this process (in memory for an in-memory store, reopened
 from the store folder for an on-disk one), so serving starts as fast without it.
@@ -7,26 +7,14 @@ from the store folder for an on-disk one), so serving starts as fast without it.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
-from pillars.search import FUNCTION_NS, Hit, SearchError, SearchIndex, lazy
+from pillars.search_index import FUNCTION_NS, Hit, SearchError
 from pillars.server.pages_describe import label_of, local_name
+from pillars.server.state import state
 
 bp = Blueprint("search", __name__)
 PAGE_SIZE = 20
-
-
-def index() -> SearchIndex:
-    get = current_app.extensions.get("pillars.search")
-    if get is None:
-        store, source = (
-            current_app.extensions["pillars.store"],
-            current_app.extensions["pillars.source"],
-        )
-        get = current_app.extensions.setdefault(
-            "pillars.search", lazy(lambda: SearchIndex.for_source(source, store))
-        )
-    return get()  # type: ignore[no-any-return]
 
 
 def _int(name: str, default: int) -> int:
@@ -55,8 +43,8 @@ def search_json() -> Response:
     try:
         limit, offset = _int("limit", PAGE_SIZE), _int("offset", 0)
         graph = request.args.get("graph") or None
-        hits = index().search(words, limit, offset, graph)
-        total = index().count(words, graph)
+        hits = state().search().search(words, limit, offset, graph)
+        total = state().search().count(words, graph)
     except SearchError as err:
         return _error(err, True)
     resp = jsonify(
@@ -74,7 +62,7 @@ def search_json() -> Response:
 
 def labels(hits: list[Hit]) -> dict[str, str]:
     """What each hit's resource is called on its own page (its IRI is no name for a reader)."""
-    store: ox.Store = current_app.extensions["pillars.store"]
+    store = state().store
     return {
         h.resource: label_of(store, ox.NamedNode(h.resource)) or local_name(h.resource)
         for h in hits
@@ -88,8 +76,8 @@ def search_page() -> Response | str:
     if words:
         try:
             offset = max(0, _int("offset", 0))
-            hits = index().search(words, PAGE_SIZE, offset)
-            total = index().count(words)
+            hits = state().search().search(words, PAGE_SIZE, offset)
+            total = state().search().count(words)
         except SearchError as err:
             error = str(err)
     html = render_template(

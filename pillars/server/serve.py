@@ -53,12 +53,15 @@ class PillarsServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # Here, in the worker: the app imports pyshacl and rdflib (for /validate), which
+        # `pillars serve --help` and gunicorn's master need not pay for.
         from pillars.server.app import create_app
+        from pillars.server.state import app_state
 
         app = create_app(self.settings, source=self.source)
         if self.queries_dir is not None:
             app.config["PILLARS_QUERIES_DIR"] = str(self.queries_dir)
-        app.extensions["pillars.pool"].start()  # evaluators ready before the first request
+        app_state(app).pool.start()  # evaluators ready before the first request
         return app
 
 

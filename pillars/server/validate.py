@@ -48,9 +48,10 @@ from pillars.namespaces import (
     SHARED_GRAPH,
     article_graph,
 )
-from pillars.server.cors import preflight
-from pillars.server.sparql import ProtocolError, client_timeout
-from pillars.settings import Settings
+from pillars.server.cors import allow_any_origin, preflight
+from pillars.server.errors import HttpError
+from pillars.server.protocol import client_timeout
+from pillars.server.state import state
 
 bp = Blueprint("validate", __name__)
 
@@ -62,7 +63,6 @@ INPUT_FORMATS = {
 }
 OUTPUT_TYPES = ("application/json", "text/turtle", "text/html")
 DRAFT_BASE = "https://w3id.org/pillars/draft/"  # resolves relative IRIs of a posted draft
-_CONTEXT_KEY = "pillars.validate.context"
 
 
 @dataclass(frozen=True)
@@ -71,23 +71,10 @@ class Outcome:
     report_turtle: str
 
 
-@bp.errorhandler(ProtocolError)
-def _protocol_error(err: ProtocolError) -> Response:
-    resp = Response(f"{err}\n", err.status, content_type="text/plain; charset=utf-8")
-    resp.headers.update(err.headers)
-    return resp
-
-
 # Validating changes nothing on the server, so browser apps on other origins may call it
 # (the same policy as /sparql); the preflight is needed because text/turtle is not a
 # "simple" content type.
-CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Type"}
-
-
-@bp.after_request
-def _cors(resp: Response) -> Response:
-    resp.headers.update(CORS)
-    return resp
+allow_any_origin(bp, "Content-Type")
 
 
 @bp.route("/validate", methods=["OPTIONS"])
@@ -97,15 +84,15 @@ def validate_preflight() -> Response:
 
 @bp.post("/validate")
 def validate() -> Response:
-    settings: Settings = current_app.extensions["pillars.settings"]
+    settings = state().settings
     timeout = client_timeout(request.args.get("timeout"), settings.query_timeout)
     media = (request.mimetype or "").lower()
     if media not in INPUT_FORMATS:
         accepted = ", ".join(INPUT_FORMATS)
-        raise ProtocolError(415, f"Content-Type {media or '(none)'} not supported; send {accepted}")
+        raise HttpError(415, f"Content-Type {media or '(none)'} not supported; send {accepted}")
     out = request.accept_mimetypes.best_match(OUTPUT_TYPES, default="application/json")
     if out is None:
-        raise ProtocolError(406, f"cannot answer in any type the Accept header allows; offer: "
+        raise HttpError(406, f"cannot answer in any type the Accept header allows; offer: "
                                  f"{', '.join(OUTPUT_TYPES)}")  # fmt: skip
     triples = _parse(request.get_data(), INPUT_FORMATS[media])
     outcome = _run_with_limit(triples, _context(), timeout)
@@ -127,40 +114,40 @@ def _parse(data: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
     except SyntaxError as err:
         why = str(err.msg).split(": ", 1)[-1]
         if "LoadDocumentCallback" in why:  # pyoxigraph's words for a remote @context
-            raise ProtocolError(
+            raise HttpError(
                 400, "JSON-LD @context given by URL: nothing is fetched; put the context inline"
             ) from None
         if err.lineno is None:
-            raise ProtocolError(400, f"syntax error: {why}") from None
+            raise HttpError(400, f"syntax error: {why}") from None
         where = f"line {err.lineno}" + (f", column {err.offset}" if err.offset else "")
-        raise ProtocolError(400, f"syntax error at {where}: {why}") from None
+        raise HttpError(400, f"syntax error at {where}: {why}") from None
     except ValueError as err:  # e.g. bytes that are not UTF-8
-        raise ProtocolError(400, f"cannot read the body: {err}") from None
+        raise HttpError(400, f"cannot read the body: {err}") from None
     if not triples:
         # An empty draft "conforms" vacuously; most often the client sent nothing at all
         # (curl --data-binary @wrong-path sends an empty body).
-        raise ProtocolError(400, "the body holds no triples: send the draft's Turtle, JSON-LD or "
+        raise HttpError(400, "the body holds no triples: send the draft's Turtle, JSON-LD or "
                                  "N-Triples")  # fmt: skip
     return triples
 
 
 def _context() -> Context:
     """Built once per app from the store (read only)."""
-    context = current_app.extensions.get(_CONTEXT_KEY)
-    if context is None:
-        store: ox.Store = current_app.extensions["pillars.store"]
+    shared = state()
+    if shared.validation_context is None:
         try:
-            context = context_from_store(store, ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH)
+            shared.validation_context = context_from_store(
+                shared.store, ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH
+            )
         except SetupError as err:
-            raise ProtocolError(503, f"validation is not available: {err}") from None
-        current_app.extensions[_CONTEXT_KEY] = context
-    return context  # type: ignore[no-any-return]
+            raise HttpError(503, f"validation is not available: {err}") from None
+    return shared.validation_context
 
 
 def _texts(triples: list[ox.Triple]) -> tuple[dict[str, str], list[ox.Triple]]:
     """The served text of every article text the draft quotes (pil:inText), and what the
     store says of that text resource (its type, its article), which a draft need not repeat."""
-    store: ox.Store = current_app.extensions["pillars.store"]
+    store = state().store
     wanted = {t.object for t in triples if t.predicate.value == PIL + "inText"}
     texts: dict[str, str] = {}
     about: list[ox.Triple] = []
@@ -178,7 +165,7 @@ def _texts(triples: list[ox.Triple]) -> tuple[dict[str, str], list[ox.Triple]]:
 def _served_article(triples: list[ox.Triple]) -> list[ox.Triple]:
     """The rest of each served article the draft describes resources of: its named graph
     without the values of the properties the draft gives its subjects."""
-    store: ox.Store = current_app.extensions["pillars.store"]
+    store = state().store
     subjects = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}
     given = {(t.subject, t.predicate) for t in triples}
     slugs = set()
@@ -223,12 +210,12 @@ def _run_with_limit(triples: list[ox.Triple], context: Context, timeout: float) 
     send.close()
     try:
         if not receive.poll(timeout):
-            raise ProtocolError(
+            raise HttpError(
                 504, f"validation stopped: it ran longer than the time limit of {timeout:g} s"
             )
         result = receive.recv()
     except EOFError:
-        raise ProtocolError(500, "validation failed unexpectedly") from None
+        raise HttpError(500, "validation failed unexpectedly") from None
     finally:
         if child.is_alive():
             child.kill()
@@ -236,7 +223,7 @@ def _run_with_limit(triples: list[ox.Triple], context: Context, timeout: float) 
         receive.close()
     if isinstance(result, str):
         current_app.logger.error("validation failed: %s", result)
-        raise ProtocolError(500, "validation failed unexpectedly")
+        raise HttpError(500, "validation failed unexpectedly")
     return Outcome(*result)
 
 
