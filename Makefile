@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install serve test lint typecheck check clean bench
+.PHONY: install deps serve test lint typecheck check clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,21 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The system packages the tests need: Chromium (browser tests), a JDK (HermiT and the OWL 2 DL
+# profile check) and Graphviz (the ontology diagram). Installed with apt-get when run as root;
+# otherwise the missing ones are named, and the tests that need them skip (fail with CI=true).
+deps:
+	@need=""; \
+	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	command -v java >/dev/null 2>&1 || need="$$need default-jre-headless"; \
+	command -v javac >/dev/null 2>&1 || need="$$need default-jdk-headless"; \
+	command -v dot >/dev/null 2>&1 || need="$$need graphviz"; \
+	if [ -z "$$need" ]; then echo "deps: chromium, java, javac and dot are installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing$$need"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	else echo "deps: missing$$need; install them with: sudo apt-get install$$need"; fi
 
 serve: $(STAMP)
 	$(BIN)/pillars serve --host $(HOST) --port $(PORT)
@@ -26,7 +41,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+test: deps lint typecheck
 	$(BIN)/pytest
 
 check: $(STAMP)
