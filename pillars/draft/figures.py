@@ -53,7 +53,8 @@ _STOP = frozenset(
     "of in on with to that which who whom for from and or but as at by is are was were be been "
     "being have has had the a an their its it they them than between among into over under "
     "about around through during since until after before this these those such per each "
-    "both all most more".split()
+    "both all most more there here now then also still already only even just again yet so "
+    "too very".split()
 )
 _EVALUATIVE = frozenset(
     "main major top common critical different regional key important new other separate "
