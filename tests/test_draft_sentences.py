@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import rdflib
 from draft_helpers import ART, OA, PIL, drafted
 from rdflib.namespace import RDF, RDFS
 

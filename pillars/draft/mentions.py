@@ -3,10 +3,11 @@
 A name matches by its rdfs:label or any skos:altLabel, with the first letter of each word in
 either case ("the Kremlin" / "The Kremlin", "central Asia" / "Central Asia"), straight or
 curly apostrophes, any run of spaces, and never inside a longer word ("Iran" is not found in
-"Iranian"; a hyphen is a word's edge: "NATO-Russia" names both), so possessives come for free ("Russia’s", "Iranians’"). Demonyms count only where
-the shared data lists them as a label ("Iranians", "Russians"). A name inside a longer
-one gives way to it ("NATO Group of Experts" over "NATO"); names that only overlap
-("Mohammad Khatami" and "Khatami’s moderate rapprochement toward the West") are both kept; a passage that two things name equally
+"Iranian"; a hyphen is a word's edge, so "NATO-Russia" names both). Possessives come for
+free ("Russia’s", "Iranians’"). Demonyms count only where the shared data lists them as a
+label ("Iranians", "Russians"). A name inside a longer one gives way to it ("NATO Group of
+Experts" over "NATO"); names that only overlap ("Mohammad Khatami" and "Khatami’s moderate
+rapprochement toward the West") are both kept; a passage that two things name equally
 ("Europe": a group and a place) is drafted for both and reported as unsure.
 """
 
