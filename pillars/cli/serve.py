@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from pillars.cli.options import ROOT_OPTION, settings_from_options, settings_options
-from pillars.corpus import CorpusError
+from pillars.corpus import CorpusError, default_root
 from pillars.remote import RemoteError, is_endpoint
 from pillars.server.serve import PillarsServer, open_source
 from pillars.store import StoreError, StoreSource
@@ -42,11 +42,24 @@ def check_port_free(host: str, port: int) -> None:
     "endpoint to front (filled by `pillars push`; docs/remote.md); default: the corpus, read "
     "into memory.",
 )
+@click.option(
+    "--reload",
+    is_flag=True,
+    help="Development mode: serve the corpus from memory and read it again whenever one of "
+    "its files changes (a file that does not parse keeps the last good corpus served).",
+)
 @ROOT_OPTION
 @settings_options
-def serve(host: str, port: int, store_dir: str | None, root: Path | None, **values: Any) -> None:
+def serve(
+    host: str, port: int, store_dir: str | None, reload: bool, root: Path | None, **values: Any
+) -> None:
     """Serve the SPARQL endpoint and the site under gunicorn."""
     settings = settings_from_options(values)
+    if reload and store_dir is not None:
+        raise click.BadParameter(
+            "--reload serves the corpus from memory; it cannot watch a --store",
+            param_hint="--reload",
+        )
     if port:
         check_port_free(host, port)
     if store_dir is not None and is_endpoint(store_dir):
@@ -63,5 +76,7 @@ def serve(host: str, port: int, store_dir: str | None, root: Path | None, **valu
     server = PillarsServer(settings, source, host, port)
     if root is not None:
         server.queries_dir = root / "queries"
+    if reload:
+        server.reload_root = (root or default_root()).resolve()
     server.run()
     sys.exit(0)

@@ -36,25 +36,24 @@ def create_app(
     # Flask refuses larger bodies and form fields with 413 before the view runs.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
-    per_worker = max(1, settings.max_concurrent_queries)
-    served, opened_from = store, source
-    install(
-        app,
-        AppState(
-            settings=settings,
-            store=store,
-            source=source,
-            dataset=DatasetInfo.of(source.counts(store)),
-            pool=EvaluatorPool(
-                source, settings.evaluator_count, per_worker, settings.evaluator_memory
-            ),
-            cache=ResultCache.for_source(settings.result_cache_bytes, source),
-            search=lazy(lambda: SearchIndex.for_source(opened_from, served)),
-        ),
-    )
+    install(app, build_state(settings, store, source))
     register_blueprints(app)
     register_handlers(app)
     return app
+
+
+def build_state(settings: Settings, store: ReadStore, source: StoreSource) -> AppState:
+    """What the blueprints share for one served store (a reload builds another)."""
+    per_worker = max(1, settings.max_concurrent_queries)
+    return AppState(
+        settings=settings,
+        store=store,
+        source=source,
+        dataset=DatasetInfo.of(source.counts(store)),
+        pool=EvaluatorPool(source, settings.evaluator_count, per_worker, settings.evaluator_memory),
+        cache=ResultCache.for_source(settings.result_cache_bytes, source),
+        search=lazy(lambda: SearchIndex.for_source(source, store)),
+    )
 
 
 def register_blueprints(app: Flask) -> None:

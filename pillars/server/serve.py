@@ -21,6 +21,7 @@ GET_URL_LIMIT = 8190  # gunicorn's largest request line; longer GET queries must
 
 class PillarsServer(BaseApplication):  # type: ignore[misc]
     queries_dir: Path | None = None  # the served corpus's queries/, for the query page
+    reload_root: Path | None = None  # --reload: the corpus folder to watch
 
     def __init__(self, settings: Settings, source: StoreSource, host: str, port: int) -> None:
         self.settings = settings
@@ -62,6 +63,10 @@ class PillarsServer(BaseApplication):  # type: ignore[misc]
         if self.queries_dir is not None:
             app.config["PILLARS_QUERIES_DIR"] = str(self.queries_dir)
         app_state(app).pool.start()  # evaluators ready before the first request
+        if self.reload_root is not None:
+            from pillars.server.reload import CorpusWatcher
+
+            CorpusWatcher(app, self.reload_root).start()
         return app
 
 
