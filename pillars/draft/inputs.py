@@ -61,10 +61,19 @@ class Article:
         return self.folder / DRAFT_FILE
 
     def section_at(self, offset: int) -> Section | None:
-        """The section a passage starting at `offset` lies in: the last heading before it."""
-        starts = [s.start for s in self.sections]
-        at = bisect.bisect_right(starts, offset) - 1
-        return self.sections[at] if at >= 0 else None
+        return section_at(self.sections, offset)
+
+
+def section_at(sections: list[Section], offset: int) -> Section | None:
+    """The section a passage starting at `offset` lies in: the last heading at or before it
+    (sections in text order; a subsection's heading ends its parent's range)."""
+    at = bisect.bisect_right([s.start for s in sections], offset) - 1
+    return sections[at] if at >= 0 else None
+
+
+def article_sections(folder: Path) -> list[Section]:
+    """The sections the Turtle files of instances/<slug>/ declare (draft.ttl aside)."""
+    return sections_of(_article_triples(folder), f"{ID}{folder.name}/")
 
 
 def read_article(root: Path, slug: str) -> Article:
