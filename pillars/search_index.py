@@ -48,6 +48,7 @@ INDEXED = {
     "http://purl.org/dc/terms/title": "title",
 }
 MAX_WORDS = 16
+MAX_OFFSET = 1_000_000  # hits to skip; SQLite's integers end at 2**63 (a larger one was a 500)
 SCHEMA = "3"  # part of the stamp: an index file written by an older layout is rebuilt
 WORD = re.compile(r"\w+", re.UNICODE)
 FREQUENT = 100  # texts a word must be found in to have its best hits ranked at build time
@@ -256,8 +257,8 @@ class SearchIndex:
         """Best matches first (BM25), optionally within one named graph."""
         if not 1 <= limit <= 1000:
             raise SearchError(f"parameter limit: expected 1 to 1000, got {limit}")
-        if offset < 0:
-            raise SearchError(f"parameter offset: expected 0 or more, got {offset}")
+        if not 0 <= offset <= MAX_OFFSET:
+            raise SearchError(f"parameter offset: expected 0 to {MAX_OFFSET}, got {offset}")
         where, args = _matching(words, graph)
         rows = None
         if not graph and offset + limit <= BEST_KEPT and _PLAIN_WORD.fullmatch(words.strip()):

@@ -280,3 +280,13 @@ def test_an_index_file_of_the_older_layout_is_rebuilt(tmp_path: Path) -> None:
     assert "https://w3id.org/pillars/id/actor/iran" in index.iris_under(
         "https://w3id.org/pillars/id/actor/", 1000
     )
+
+
+@pytest.mark.parametrize("path", ["/search", "/search.json"])
+def test_an_offset_past_sqlites_integers_is_a_400_naming_it(live_server: str, path: str) -> None:
+    # Fuzzing found a 500 here: SQLite's integers end at 2**63 (issue 17).
+    r = requests.get(
+        live_server + path, params={"q": "sanctions", "offset": "99999999999999999999"}, timeout=10
+    )
+    assert r.status_code == 400
+    assert "parameter offset: expected 0 to 1000000, got 99999999999999999999" in r.text

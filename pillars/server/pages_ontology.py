@@ -6,6 +6,7 @@ import hashlib
 import logging
 import re
 import sys
+import threading
 import types
 from typing import Any
 
@@ -15,6 +16,10 @@ from pillars.namespaces import PIL
 
 log = logging.getLogger(__name__)
 _cache: dict[str, str] = {}  # one entry: the documentation of the ontology being served
+# One build at a time: pyLODE takes about a second, and under a burst of first requests each
+# thread built its own copy, all contending for the GIL (fuzzing measured 10-12 s; issue 17).
+_building = threading.Lock()
+builds = 0  # pyLODE runs in this process (tests read it)
 
 
 class DocsError(Exception):
@@ -24,11 +29,14 @@ class DocsError(Exception):
 def documentation(ntriples: bytes) -> str:
     """pyLODE's page for the ontology given as N-Triples (about 0.3 s, then from memory)."""
     key = hashlib.sha256(ntriples).hexdigest()
-    if key not in _cache:
-        html = _pylode(ntriples)
-        _cache.clear()
-        _cache[key] = anchor_terms(html)
-    return _cache[key]
+    with _building:
+        if key not in _cache:
+            global builds
+            builds += 1
+            html = anchor_terms(_pylode(ntriples))
+            _cache.clear()
+            _cache[key] = html
+        return _cache[key]
 
 
 def _pylode(ntriples: bytes) -> str:
