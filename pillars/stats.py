@@ -8,6 +8,10 @@ section heading of the graph. Sentences are split at . ? ! followed by a space a
 or an opening quote, except after a single initial ("George W. Bush") or a known
 abbreviation, so that note markers glued to a full stop ("order.10 They") stay with their
 sentence.
+
+Drafts (`pillars draft`: resources and evidence marked `pil:draft true`) are counted apart,
+never as curated: class counts and coverage are of curated statements only, and each article
+also reports its drafted resources per class and the sentences drafted evidence covers.
 """
 
 from __future__ import annotations
@@ -48,10 +52,16 @@ class ArticleStats:
     covered_chars: int = 0
     uncovered: list[Sentence] = field(default_factory=list)
     excluded_lines: list[str] = field(default_factory=list)
+    drafts: dict[str, int] = field(default_factory=dict)  # drafted resources per class
+    draft_covered: int = 0  # sentences that drafted evidence overlaps
 
     @property
     def sentence_percent(self) -> float:
         return 100.0 * self.covered / self.sentences if self.sentences else 0.0
+
+    @property
+    def draft_percent(self) -> float:
+        return 100.0 * self.draft_covered / self.sentences if self.sentences else 0.0
 
     @property
     def char_percent(self) -> float:
@@ -61,6 +71,7 @@ class ArticleStats:
         data = asdict(self)
         data["sentence_percent"] = round(self.sentence_percent, 1)
         data["char_percent"] = round(self.char_percent, 1)
+        data["draft_percent"] = round(self.draft_percent, 1)
         return data
 
 
@@ -141,21 +152,29 @@ def _select(store: ox.Store, query: str) -> list[dict[str, str]]:
     return rows
 
 
-def class_counts(store: ox.Store, graph: str) -> dict[str, int]:
+def _drafted(variable: str, drafts: bool) -> str:
+    """The graph pattern that keeps only drafted (or only curated) resources."""
+    pattern = f"?{variable} <{PIL}draft> true"
+    return f"FILTER EXISTS {{ {pattern} }}" if drafts else f"FILTER NOT EXISTS {{ {pattern} }}"
+
+
+def class_counts(store: ox.Store, graph: str, drafts: bool = False) -> dict[str, int]:
+    """Resources per class: the curated ones, or with `drafts` the drafted ones."""
     rows = _select(
         store,
-        f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s a ?class }} }} "
-        "GROUP BY ?class",
+        f"SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s a ?class "
+        f"{_drafted('s', drafts)} }} }} GROUP BY ?class",
     )
     counts = {compact(row["class"]): int(row["n"]) for row in rows}
     return dict(sorted(counts.items()))
 
 
-def evidence_spans(store: ox.Store, graph: str) -> list[tuple[int, int]]:
+def evidence_spans(store: ox.Store, graph: str, drafts: bool = False) -> list[tuple[int, int]]:
+    """Offsets of the curated evidence, or with `drafts` of the drafted evidence."""
     rows = _select(
         store,
         f"SELECT ?s ?e WHERE {{ GRAPH <{graph}> {{ ?ev a <{PIL}Evidence> ; "
-        f"<{OA}start> ?s ; <{OA}end> ?e }} }}",
+        f"<{OA}start> ?s ; <{OA}end> ?e {_drafted('ev', drafts)} }} }}",
     )
     spans: list[tuple[int, int]] = []
     for row in rows:
@@ -177,7 +196,10 @@ def section_headings(store: ox.Store, graph: str) -> set[str]:
 
 def article_stats(store: ox.Store, source: GraphSource) -> ArticleStats:
     stats = ArticleStats(
-        slug=source.slug or "", graph=source.graph, classes=class_counts(store, source.graph)
+        slug=source.slug or "",
+        graph=source.graph,
+        classes=class_counts(store, source.graph),
+        drafts=class_counts(store, source.graph, drafts=True),
     )
     if source.text_file is None:
         return stats
@@ -191,6 +213,10 @@ def article_stats(store: ox.Store, source: GraphSource) -> ArticleStats:
             stats.covered += 1
         else:
             stats.uncovered.append(sentence)
+    drafted = evidence_spans(store, source.graph, drafts=True)
+    stats.draft_covered = sum(
+        1 for t in sentences if any(s < t.end and e > t.start for s, e in drafted)
+    )
     covered_at = _covered_positions(spans)
     stats.body_chars = sum(s.end - s.start for s in sentences)
     stats.covered_chars = sum(
@@ -234,10 +260,27 @@ def render_text(all_stats: list[ArticleStats]) -> str:
                 f"({st.sentence_percent:.1f}%); characters covered: {st.char_percent:.1f}%"
             )
             out.append(f"  left out as headings or footer: {len(st.excluded_lines)} lines")
+        out.extend(_draft_lines(st, "  "))
+        if st.has_text:
             out.append(f"  uncovered sentences: {len(st.uncovered)}")
             out.extend(f"    [{s.start}-{s.end}] {s.text}" for s in st.uncovered)
         out.append("")
     return "\n".join(out)
+
+
+def _draft_lines(st: ArticleStats, indent: str) -> list[str]:
+    """Drafts, apart from the curated counts above them (nothing when there are none)."""
+    if not st.drafts:
+        return []
+    width = max(len(c) for c in st.drafts)
+    lines = [f"{indent}drafted by `pillars draft` (pil:draft true), not counted above:"]
+    lines += [f"{indent}  {cls:<{width}}  {n:>5}" for cls, n in st.drafts.items()]
+    if st.has_text:
+        lines.append(
+            f"{indent}sentences covered by drafted evidence: {st.draft_covered} "
+            f"({st.draft_percent:.1f}%)"
+        )
+    return lines
 
 
 def render_markdown(all_stats: list[ArticleStats]) -> str:
@@ -252,6 +295,10 @@ def render_markdown(all_stats: list[ArticleStats]) -> str:
     for st in all_stats:
         out += [f"## {st.slug}", "", f"Graph `{st.graph}`.", "", "| class | resources |"]
         out += ["| --- | ---: |"] + [f"| `{c}` | {n} |" for c, n in st.classes.items()] + [""]
+        if st.drafts:
+            out += ["Drafted by `pillars draft` (`pil:draft true`), not counted above:", ""]
+            out += ["| class | drafted |", "| --- | ---: |"]
+            out += [f"| `{c}` | {n} |" for c, n in st.drafts.items()] + [""]
         if not st.has_text:
             out += ["No text.txt: shared vocabulary, no sentence coverage.", ""]
             continue
@@ -259,6 +306,11 @@ def render_markdown(all_stats: list[ArticleStats]) -> str:
             f"- Sentences of the body: {st.sentences}",
             f"- Covered by at least one evidence anchor: {st.covered} ({st.sentence_percent:.1f}%)",
             f"- Characters of the body inside an anchor: {st.char_percent:.1f}%",
+            *(
+                [f"- Covered by drafted evidence: {st.draft_covered} ({st.draft_percent:.1f}%)"]
+                if st.drafts
+                else []
+            ),
             "- Lines left out (headings, running footer): "
             + "; ".join(f"“{line}”" for line in st.excluded_lines),
             "",
