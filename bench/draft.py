@@ -62,7 +62,7 @@ def headings(graph: rdflib.Graph) -> list[Heading]:
         if exact == label:  # the untitled introduction has no heading line
             depth = 1 if graph.value(section, PIL.subsectionOf) is not None else 0
             found.append(
-                (int(graph.value(section, PIL.sectionNumber)), Heading(label, depth, "bench"))
+                (int(str(graph.value(section, PIL.sectionNumber))), Heading(label, depth, "bench"))
             )
     return [heading for _, heading in sorted(found, key=lambda item: item[0])]
 
@@ -93,7 +93,7 @@ def exact_anchors(graph: rdflib.Graph, text: str) -> tuple[int, int]:
     good = total = 0
     for ev in graph.subjects(RDF.type, PIL.Evidence):
         total += 1
-        start, end = int(graph.value(ev, OA.start)), int(graph.value(ev, OA.end))
+        start, end = int(str(graph.value(ev, OA.start))), int(str(graph.value(ev, OA.end)))
         good += (
             text[start:end] == str(graph.value(ev, OA.exact))
             and text[max(0, start - CONTEXT_CHARS) : start] == str(graph.value(ev, OA.prefix))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import rdflib
 from draft_helpers import ART, OA, PIL, drafted, exact_of
 from rdflib.namespace import RDF, RDFS
 
 from pillars.draft import citations
+from pillars.draft.drafter import draft_article
+from pillars.draft.inputs import Article
 
 GYEAR = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#gYear")
 
@@ -44,6 +48,13 @@ def _one(text: str) -> tuple[str, str, str | None, str]:
         (
             "Threats rose (for more on this, see Khomeini 2010).",
             ("Khomeini", "2010", None, "(for more on this, see Khomeini 2010)"),
+        ),
+        ("It is so (see Levy 2013).", ("Levy", "2013", None, "(see Levy 2013)")),
+        ("It is so (e.g. Levy 2013: 4).", ("Levy", "2013", "4", "(e.g. Levy 2013: 4)")),
+        ("It is so (cf. Levy 2013, pp. 4–9).", ("Levy", "2013", "4–9", "(cf. Levy 2013, pp. 4–9)")),
+        (
+            "Growth (Hill, Gaddy and Smith 2015).",
+            ("Hill, Gaddy and Smith", "2015", None, "(Hill, Gaddy and Smith 2015)"),
         ),
     ],
 )
@@ -118,3 +129,16 @@ def test_a_work_cited_twice_is_one_source_and_two_numbered_citations() -> None:
     assert starts == [14, 54]
     claims = [g.value(c, PIL.citedFor) for c in (first, second)]
     assert claims[0] != claims[1]
+
+
+def test_a_work_the_folder_already_declares_is_cited_not_drafted() -> None:
+    """Names and works of the editor's own files are kept: a drafted IRI never merges with a
+    curated one, and a curated work is cited rather than drafted twice."""
+    article = Article("small-text", Path("/nonexistent"), "Trade is low (Mosavian 2017).")
+    article.used_names = {"cite-mosavian-2017", "claim-trade-is-low-mosavian-2017"}
+    article.curated_sources = {"Mosavian 2017": "source-mosavian"}
+    g = rdflib.Graph().parse(data=draft_article(article).text, format="turtle")
+    cite = ART["cite-mosavian-2017-2"]
+    assert g.value(cite, PIL.citesWork) == ART["source-mosavian"]
+    assert set(g.subjects(RDF.type, PIL.Source)) == set()
+    assert g.value(cite, PIL.citedFor) == ART["claim-trade-is-low-mosavian-2017-2"]

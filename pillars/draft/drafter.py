@@ -9,7 +9,7 @@ and nothing but draft.ttl is ever written.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pillars.draft import citations, dates, figures, mentions, sentences
@@ -34,7 +34,6 @@ class Draft:
     seconds: float = 0.0
     written: Path | None = None
     replaced: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 def draft_article(article: Article, kinds: tuple[str, ...] = KINDS) -> Draft:
@@ -66,9 +65,7 @@ def draft_article(article: Article, kinds: tuple[str, ...] = KINDS) -> Draft:
         in_brackets = [c.span for c in cites if not c.narrative]
         found.mentions, unsure_mentions = mentions.find(text, article.shared, in_brackets + outside)
         unsure += unsure_mentions
-    if "sentences" not in kinds:
-        # Sentences are still read: a citation is cited for its sentence's claim.
-        pass
+    # Sentences are read whatever the kinds: a citation is cited for its sentence's claim.
     written = write(article, found, claims_wanted="sentences" in kinds)
     if "sentences" not in kinds:
         found.sentences = []
