@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import rdflib
 from draft_helpers import ART, PIL, drafted, exact_of
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 
 from pillars.draft import figures
+from pillars.draft.drafter import draft_article
+from pillars.draft.inputs import Article
 
 
 def _figures(text: str) -> list[tuple[Decimal, str, str | None, str]]:
@@ -103,3 +106,12 @@ def test_quantity_turtle() -> None:
     # the year of the citation is no figure and no date
     assert len(set(g.subjects(RDF.type, PIL.Quantity))) == 1
     assert len(set(g.subjects(RDF.type, PIL.Event))) == 0
+
+
+def test_a_label_another_file_gives_is_not_reused() -> None:
+    # a curated quantity already labelled "two arms deals": the shapes allow one per class
+    article = Article("small-text", Path("/nonexistent"), "Iran signed two arms deals.")
+    article.used_labels = {"two arms deals"}
+    g = rdflib.Graph().parse(data=draft_article(article).text, format="turtle")
+    quantity = ART["quantity-two-arms-deals"]
+    assert g.value(quantity, RDFS.label) == rdflib.Literal("two arms deals (2)", lang="en")

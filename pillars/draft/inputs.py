@@ -50,6 +50,7 @@ class Article:
     sections: list[Section] = field(default_factory=list)
     shared: list[SharedThing] = field(default_factory=list)
     used_names: set[str] = field(default_factory=set)  # art: local names other files declare
+    used_labels: set[str] = field(default_factory=set)  # rdfs:label values other files give
     curated_sources: dict[str, str] = field(default_factory=dict)  # label -> local name
 
     @property
@@ -97,6 +98,7 @@ def read_article(root: Path, slug: str) -> Article:
         for t in triples
         if t.subject.startswith(article.namespace)
     }
+    article.used_labels = {t.object for t in triples if t.predicate == RDFS_LABEL and t.literal}
     article.curated_sources = _curated_sources(triples, article.namespace)
     article.shared = shared_things(instances / SHARED_SLUG)
     return article

@@ -77,10 +77,27 @@ class _Names:
         return name
 
 
+class _Labels:
+    """Labels no other resource has: the shapes want one label per thing of a class, and a
+    drafted quantity must not take the label of a curated one ("two arms deals" (2))."""
+
+    def __init__(self, used: set[str]) -> None:
+        self.used = set(used)
+
+    def fresh(self, label: str) -> str:
+        n, fresh = 1, label
+        while fresh in self.used:
+            n += 1
+            fresh = f"{label} ({n})"
+        self.used.add(fresh)
+        return fresh
+
+
 class _Writer:
     def __init__(self, article: Article) -> None:
         self.article = article
         self.names = _Names(article.used_names)
+        self.labels = _Labels(article.used_labels)
         self.out: list[str] = []
         self.anchors: list[tuple[str, int, int]] = []
 
@@ -183,7 +200,7 @@ def _claims(w: _Writer, found: Found, every: bool) -> dict[int, str]:
             f"art:{name}",
             "pil:Claim",
             [
-                f"rdfs:label {turtle_string(found.sentences[i].text)}@en",
+                f"rdfs:label {turtle_string(w.labels.fresh(found.sentences[i].text))}@en",
                 "pil:hasEvidence " + " , ".join(f"art:{ev}" for ev, _ in blocks),
             ],
         )
@@ -255,13 +272,10 @@ def decimal_literal(value: Decimal) -> str:
 def _quantities(w: _Writer, figures: list[FigureFound]) -> int:
     if figures:
         w.heading("Figures")
-    labels: Counter[str] = Counter()
     for f in figures:
         name = w.names.fresh(f"quantity-{kebab(f.figure) or 'figure'}")
-        labels[f.figure] += 1
-        label = f.figure if labels[f.figure] == 1 else f"{f.figure} ({labels[f.figure]})"
         lines = [
-            f"rdfs:label {turtle_string(label)}@en",
+            f"rdfs:label {turtle_string(w.labels.fresh(f.figure))}@en",
             f"pil:numericValue {decimal_literal(f.value)}",
             f"pil:unit {turtle_string(f.unit)}",
         ]
@@ -277,13 +291,9 @@ def _quantities(w: _Writer, figures: list[FigureFound]) -> int:
 def _events(w: _Writer, dates: list[DateFound]) -> int:
     if dates:
         w.heading("Candidate events: the dates the text gives")
-    labels: Counter[str] = Counter()
     for d in dates:
-        base = f"event-{kebab(d.as_given)}"
-        name = w.names.fresh(base, numbered=False)
-        labels[d.as_given] += 1
-        n = labels[d.as_given]
-        label = f"Event dated {d.as_given}" + (f" ({n})" if n > 1 else "")
+        name = w.names.fresh(f"event-{kebab(d.as_given)}")
+        label = w.labels.fresh(f"Event dated {d.as_given}")
         lines = [
             f"rdfs:label {turtle_string(label)}@en",
             f"pil:dateAsGiven {turtle_string(d.as_given)}",
