@@ -53,6 +53,15 @@ def _one(text: str) -> tuple[str, str, str | None, str]:
         ("It is so (e.g. Levy 2013: 4).", ("Levy", "2013", "4", "(e.g. Levy 2013: 4)")),
         ("It is so (cf. Levy 2013, pp. 4–9).", ("Levy", "2013", "4–9", "(cf. Levy 2013, pp. 4–9)")),
         (
+            "Van der Berg (1999) disagrees.",
+            ("Van der Berg", "1999", None, "Van der Berg (1999)"),
+        ),
+        ("As does O’Neill (2005).", ("O’Neill", "2005", None, "O’Neill (2005)")),
+        (
+            "Smith and Jones (2020, 45–47) say so.",
+            ("Smith and Jones", "2020", "45–47", "Smith and Jones (2020, 45–47)"),
+        ),
+        (
             "Growth (Hill, Gaddy and Smith 2015).",
             ("Hill, Gaddy and Smith", "2015", None, "(Hill, Gaddy and Smith 2015)"),
         ),

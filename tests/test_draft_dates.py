@@ -24,6 +24,9 @@ GYEAR = rdflib.URIRef("http://www.w3.org/2001/XMLSchema#gYear")
         ("unrest in early 2018; as", ("early 2018", "2018", None)),
         ("sanctions since 1979.", ("1979", "1979", None)),
         ("back to the 1980s.", ("the 1980s", None, None)),
+        ("The war lasted from 2001 to 2009.", ("from 2001 to 2009", "2001", "2009")),
+        ("It grew between 1995 and 1999.", ("between 1995 and 1999", "1995", "1999")),
+        ("The mid-1990s saw growth.", ("mid-1990s", None, None)),
     ],
 )
 def test_forms(text: str, expected: tuple[str, str | None, str | None]) -> None:

@@ -63,6 +63,14 @@ def _figures(text: str) -> list[tuple[Decimal, str, str | None, str]]:
             (Decimal(3), "years", "more than", "more than three years"),
         ),
         ("The sixth five-year plan.", (Decimal(5), "year", None, "five-year")),
+        ("Three reasons explain it.", (Decimal(3), "reasons", None, "Three reasons")),
+        ("And 1,200 soldiers died.", (Decimal(1200), "soldiers", None, "1,200 soldiers")),
+        ("It spent $1.5 trillion.", (Decimal("1.5E12"), "USD", None, "$1.5 trillion")),
+        ("Growth of 15 per cent.", (Decimal(15), "percent", None, "15 per cent")),
+        (
+            "It covers over 300 kilometres.",
+            (Decimal(300), "kilometres", "over", "over 300 kilometres"),
+        ),
         ("It costs 1,250.5 dollars.", (Decimal("1250.5"), "USD", None, "1,250.5 dollars")),
     ],
 )

@@ -14,7 +14,10 @@ import re
 
 from pillars.draft.model import CitationFound, Span, Unsure
 
-_PARTICLE = r"(?:(?:van|von|de|der|du|al|el|bin|da|di|le|la|ten|ter)[ -])"
+# Name particles, capitalised too at the start of a sentence ("Van der Berg (1999)").
+_PARTICLE = (
+    r"(?:(?:[vV]an|[vV]on|[dD]e|[dD]er|[dD]u|[aA]l|[eE]l|bin|[dD]a|[dD]i|[lL]e|[lL]a|ten|ter)[ -])"
+)
 _NAME = rf"{_PARTICLE}*[A-Z][\w’'\-]*\w"
 _AUTHORS = rf"{_NAME}(?:(?:, {_NAME})*,? (?:and|&) {_NAME}| et al\.)?"
 _YEAR = r"(?P<year>1[5-9][0-9]{2}|20[0-9]{2})(?P<suffix>[a-z])?"

@@ -152,6 +152,8 @@ def _noun_phrase(words: list[str], capitals_allowed: bool) -> list[str]:
             break
         if phrase and bare.endswith(("ing", "ed", "ly")):  # "airports collectively possessing"
             break
+        if phrase and phrase[-1].endswith("s") and not bare.endswith("s"):
+            break  # a plural noun ends the phrase ("reasons explain"), unless one follows
         phrase.append(bare)
         if bare != word:  # a possessive ends the phrase: "the two countries’ understandings"
             break
