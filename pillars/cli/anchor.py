@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pillars.anchor import AnchorError, Suggestion, evidence_turtle, locate
+from pillars.cli.options import ROOT_OPTION
 from pillars.corpus import default_root
 from pillars.draft.inputs import DraftError, Section, article_sections, section_at
 from pillars.namespaces import ID
@@ -22,9 +23,7 @@ SHOWN = 80  # characters of a suggested passage shown
     "--occurrence", type=int, default=None, help="Which occurrence (1-based) if repeated."
 )
 @click.option("--subject", default="art:ev-NAME", show_default=True, help="Evidence IRI to print.")
-@click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Corpus folder."
-)
+@ROOT_OPTION
 def anchor(
     quote: str | None, slug: str, occurrence: int | None, subject: str, root: Path | None
 ) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from pillars.cli.options import ROOT_OPTION
 from pillars.corpus import default_root
 from pillars.draft.drafter import run
 from pillars.draft.inputs import DraftError
@@ -25,11 +26,14 @@ from pillars.draft.report import as_data, as_text
 )
 @click.option("--force", is_flag=True, help="Replace a draft.ttl even if a person edited it.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="The report: lines for people, or the same as JSON.",
 )
-@click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Corpus folder."
-)
+@ROOT_OPTION
 def draft(slug: str, only: tuple[str, ...], force: bool, fmt: str, root: Path | None) -> None:
     """Draft instances/SLUG/draft.ttl from its text: citations, figures, dates, mentions of
     known actors, places and events, and a candidate claim per sentence, every one anchored
