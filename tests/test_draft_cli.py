@@ -127,6 +127,7 @@ def test_unknown_slug(corpus: Path) -> None:
     _new_article(corpus, TEXT)
     _refused(_draft(corpus, "no-such-article"), "no article folder 'no-such-article'")
     _refused(_draft(corpus, "shared"), "no article folder 'shared'")
+    _refused(_draft(corpus, "../ontology"), "'../ontology' is not an article slug")
 
 
 def test_folder_without_text(corpus: Path) -> None:

@@ -8,6 +8,7 @@ line that names the file; nothing is written until all of it has been read.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SHARED_KINDS = ("actor", "place", "event")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # as `pillars new-article` makes them
 
 
 class DraftError(Exception):
@@ -81,6 +83,8 @@ def read_article(root: Path, slug: str) -> Article:
     """Read instances/<slug>/ of the corpus at `root` and instances/shared/."""
     instances = root / "instances"
     folder = instances / slug
+    if not _SLUG.fullmatch(slug):
+        raise DraftError(f"{slug!r} is not an article slug (lower-case letters, digits, hyphens)")
     if slug == SHARED_SLUG or not folder.is_dir():
         known = (
             sorted(p.name for p in instances.iterdir() if p.is_dir() and p.name != SHARED_SLUG)
