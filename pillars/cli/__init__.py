@@ -24,6 +24,7 @@ LAZY_COMMANDS = {
     "query": "pillars.cli.query",
     "serve": "pillars.cli.serve",
     "stats": "pillars.cli.stats",
+    "studio": "pillars.cli.studio",
 }
 
 
