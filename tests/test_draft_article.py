@@ -184,3 +184,18 @@ def test_fresh_folder_passes_pillars_check(drafted: tuple[Path, rdflib.Graph, st
     # candidate events that nothing links to until an editor places them
     warnings = [line for line in done.stdout.splitlines() if "WARNING" in line]
     assert all("ReachableShape" in w or "thesis" in w.lower() for w in warnings), warnings
+
+
+def test_every_drafted_resource_is_marked(drafted: tuple[Path, rdflib.Graph, str]) -> None:
+    """The contract: every art: resource of the draft carries pil:draft true; a shared thing
+    only gains `pil:hasEvidence` to a drafted evidence block (one per mention)."""
+    _, g, _ = drafted
+    true = rdflib.Literal(True)
+    for subject in set(g.subjects()):
+        if str(subject).startswith(str(ART)):
+            assert g.value(subject, PIL.draft) == true, subject
+        else:
+            assert set(g.predicates(subject)) == {PIL.hasEvidence}, subject
+            for evidence in g.objects(subject, PIL.hasEvidence):
+                assert g.value(evidence, PIL.draft) == true
+                assert str(evidence).startswith(str(ART["ev-mention-"]))
