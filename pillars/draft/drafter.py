@@ -42,6 +42,25 @@ def draft_article(article: Article, kinds: tuple[str, ...] = KINDS) -> Draft:
     if unknown:
         raise DraftError(f"unknown kind {unknown[0]!r}; the kinds are {', '.join(KINDS)}")
     started = time.perf_counter()
+    found, unsure = find_all(article, kinds)
+    # Sentences are read whatever the kinds: a citation is cited for its sentence's claim.
+    written = write(article, found, claims_wanted="sentences" in kinds)
+    if "sentences" not in kinds:
+        found.sentences = []
+    return Draft(
+        article=article,
+        found=found,
+        counts=written.counts,
+        unsure=sorted(unsure, key=lambda u: (u.span.start, u.kind)),
+        text=seal(written.body),
+        anchors=written.anchors,
+        kinds=kinds,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def find_all(article: Article, kinds: tuple[str, ...]) -> tuple[Found, list[Unsure]]:
+    """Every finder of `kinds`, each skipping what an earlier one took (see the docstring)."""
     text = article.text
     headings = {s.label.strip() for s in article.sections}
     found = Found(sentences=sentences.find(text, headings))
@@ -57,29 +76,14 @@ def draft_article(article: Article, kinds: tuple[str, ...] = KINDS) -> Draft:
     if "dates" in kinds:
         found.dates = found_dates
     if "figures" in kinds:
-        found.figures, unsure_figures = figures.find(
-            text, cited + [d.span for d in found_dates] + outside
-        )
+        taken = cited + [d.span for d in found_dates] + outside
+        found.figures, unsure_figures = figures.find(text, taken)
         unsure += unsure_figures
     if "mentions" in kinds:
         in_brackets = [c.span for c in cites if not c.narrative]
         found.mentions, unsure_mentions = mentions.find(text, article.shared, in_brackets + outside)
         unsure += unsure_mentions
-    # Sentences are read whatever the kinds: a citation is cited for its sentence's claim.
-    written = write(article, found, claims_wanted="sentences" in kinds)
-    if "sentences" not in kinds:
-        found.sentences = []
-    unsure.sort(key=lambda u: (u.span.start, u.kind))
-    return Draft(
-        article=article,
-        found=found,
-        counts=written.counts,
-        unsure=unsure,
-        text=seal(written.body),
-        anchors=written.anchors,
-        kinds=kinds,
-        seconds=time.perf_counter() - started,
-    )
+    return found, unsure
 
 
 def _inside(span: Span, regions: list[Span]) -> bool:
