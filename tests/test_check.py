@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from bench.synth import generate
 from pillars.check import Finding
-from pillars.check.command import check, fold
+from pillars.check.engine import fold
+from pillars.cli.check import check
 
 FAST = ["--skip", "owl", "--no-cache"]  # HermiT takes seconds; it has tests of its own
 

@@ -17,7 +17,7 @@ from test_ontology import need_java
 
 from bench.synth import generate
 from pillars.check import Finding, owl, owl_articles
-from pillars.check.command import check
+from pillars.cli.check import check
 from pillars.corpus import GraphSource
 
 GRAPH = "https://w3id.org/pillars/graph/"

@@ -1,6 +1,8 @@
 """Consistency checks: Turtle syntax, SHACL, OWL reasoning, quote fidelity, ontology hygiene.
 
-Every check returns `Finding`s; `pillars check` groups them into one report.
+Every check returns `Finding`s; `pillars check` groups them into one report. The checks
+themselves, in fold order, are the entries of `pillars.check.registry.CHECKS`; their names
+are the constants below, which the check modules stamp on their findings.
 """
 
 from __future__ import annotations
@@ -10,10 +12,19 @@ from typing import Literal
 
 Severity = Literal["Violation", "Warning", "Info"]
 
+# The names of the checks (`--skip NAME`, Finding.check, the report's list of checks). They
+# live here, not in the registry, so that a check module can name itself without importing
+# the registry that runs it.
+SYNTAX = "syntax"
+SHACL = "shacl"
+QUOTES = "quotes"
+OWL = "owl"
+HYGIENE = "hygiene"
+
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # "syntax", "shacl", "owl", "quotes", "hygiene"
+    check: str  # the name of the check that found it (SYNTAX, SHACL, ...)
     severity: Severity
     message: str  # for a non-expert: what is wrong and what to do
     file: str | None = None

@@ -1,10 +1,11 @@
 """Remember articles that passed, so an unchanged article is not validated again.
 
 The key of an entry hashes everything the result depends on: the article's files (names and
-bytes), its text, the shared vocabulary, the ontology, the shapes and the versions of the
-validating code. Change any of them and the key changes; nothing is ever invalidated by hand.
-Only results without violations are stored (with their warnings, which a warm run repeats),
-so a broken article is always validated afresh.
+bytes), its text, the checks that produced it and what they need (the shared vocabulary, the
+ontology, the shapes, the Java or queries they run; see pillars.check.registry) and the
+versions of the validating code. Change any of them and the key changes; nothing is ever
+invalidated by hand. Only results without violations are stored (with their warnings, which
+a warm run repeats), so a broken article is always validated afresh.
 """
 
 from __future__ import annotations
@@ -42,17 +43,17 @@ def hash_files(paths: Iterable[Path]) -> str:
 
 
 def unit_key(base: str, files: Sequence[Path], text_file: Path | None) -> str:
-    """The key of one article: `base` (hash of ontology, shapes, shared) plus its own files."""
+    """The key of one article: `base` (the checks, their versions and the files behind what
+    they need: ontology, shapes, shared vocabulary) plus the article's own files."""
     own = [*files, *([text_file] if text_file is not None else [])]
     return hashlib.sha256(f"{base}:{hash_files(own)}".encode()).hexdigest()
 
 
-def base_key(ontology: Sequence[Path], shapes: Sequence[Path], shared: Sequence[Path]) -> str:
+def versions() -> str:
+    """The versions of the validating code, part of every key."""
     from importlib.metadata import version
 
-    versions = f"{CACHE_FORMAT}:{__version__}:{version('pyshacl')}:{version('pyoxigraph')}"
-    parts = [versions, hash_files(ontology), hash_files(shapes), hash_files(shared)]
-    return hashlib.sha256(":".join(parts).encode()).hexdigest()
+    return f"{CACHE_FORMAT}:{__version__}:{version('pyshacl')}:{version('pyoxigraph')}"
 
 
 @dataclass(frozen=True)

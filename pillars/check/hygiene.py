@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from pillars.check import Finding
+from pillars.check import HYGIENE, Finding
 from pillars.corpus import default_root
 from pillars.namespaces import ONTOLOGY_GRAPH, sparql_prefixes
 from pillars.store_interface import ReadStore
 
-CHECK = "hygiene"
+CHECK = HYGIENE
 
 
 def qc_folder() -> Path:

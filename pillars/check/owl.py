@@ -22,11 +22,11 @@ from pathlib import Path
 import owlready2
 import pyoxigraph as ox
 
-from pillars.check import Finding, Severity
+from pillars.check import OWL, Finding, Severity
 from pillars.corpus import Corpus, CorpusError, GraphSource, read_all
 from pillars.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH
 
-CHECK = "owl"
+CHECK = OWL
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _OWL = "http://www.w3.org/2002/07/owl#"

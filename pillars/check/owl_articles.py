@@ -38,6 +38,7 @@ from pillars.check.owl import (
     dl_sanity,
     java_executable,
 )
+from pillars.check.units import is_shared
 from pillars.corpus import Corpus, CorpusError, GraphSource, read_all, source_quads
 from pillars.namespaces import ONTOLOGY_GRAPH, SHARED_GRAPH
 
@@ -94,6 +95,28 @@ def check(sources: Sequence[GraphSource], base: Base, jobs: int) -> dict[str, li
             for found in done:
                 results.update(found)
     return results
+
+
+def pin_down(corpus: Corpus, findings: list[Finding]) -> list[Finding]:
+    """The whole-corpus run (`owl.run`) names the article graph at fault; reasoning over that
+    article alone, as the per-article check does, names the resources and their file, so the
+    report can fold HermiT's message into another check's about the same resource."""
+    articles = {s.graph: s for s in corpus.sources if s.slug is not None and not is_shared(s)}
+    culprits = [f for f in findings if f.rule == "hermit-consistency" and f.resource in articles]
+    base = load_base(corpus) if culprits else None
+    if base is None:
+        return findings
+    pinned: list[Finding] = []
+    for finding in findings:
+        if finding not in culprits:
+            pinned.append(finding)
+            continue
+        source = articles[str(finding.resource)]
+        alone = check([source], base, 1)[source.graph]
+        named = [f for f in alone if f.rule == "hermit-consistency" and f.resource != source.graph]
+        where = str(source.files[0]) if source.files else None
+        pinned.extend(named or [replace(finding, file=where)])
+    return pinned
 
 
 def _batch(

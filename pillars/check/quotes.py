@@ -16,11 +16,11 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from pillars.check import Finding
+from pillars.check import QUOTES, Finding
 from pillars.corpus import Corpus, GraphSource
 from pillars.namespaces import ID, OA, PIL, article_text_iri
 
-CHECK = "quotes"
+CHECK = QUOTES
 OA_NS = Namespace(OA)
 PIL_NS = Namespace(PIL)
 SHOWN = 80  # characters of a quote shown in a message; long quotes are cut

@@ -22,14 +22,14 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from pillars.check import Finding, Severity
+from pillars.check import SHACL, Finding, Severity, syntax
 from pillars.check.locate import SubjectIndex, short, shorten_all
 from pillars.check.units import is_shared
-from pillars.corpus import Corpus, CorpusError, GraphSource, parse_turtle
+from pillars.corpus import Corpus, CorpusError, GraphSource
 from pillars.namespaces import NIF, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH, article_text_iri
 from pillars.store_interface import ReadStore
 
-CHECK = "shacl"
+CHECK = SHACL
 SHARED_SHAPES_FILE = "actors.ttl"  # shapes that only concern instances/shared/
 _DEFAULT = ox.DefaultGraph()
 _ARTICLE_TEXT = ox.NamedNode(PIL + "ArticleText")
@@ -172,7 +172,7 @@ def context_from_store(store: ReadStore, ontology: str, shapes: str, shared: str
 def _default_graph_quads(files: Iterable[Path]) -> list[ox.Quad]:
     quads: list[ox.Quad] = []
     for path in files:
-        quads.extend(_to_default(parse_turtle(path, "urn:x-pillars:unused")))
+        quads.extend(_to_default(syntax.parse(path)))
     return quads
 
 
@@ -194,11 +194,19 @@ def validate_source(source: GraphSource, context: Context, want_report: bool = F
     findings: list[Finding] = []
     for path in source.files:
         try:
-            unit_quads.extend(_to_default(parse_turtle(path, "urn:x-pillars:unused")))
+            unit_quads.extend(syntax.parse(path))
         except CorpusError as err:
-            findings.append(_syntax_finding(err))
+            findings.append(syntax.finding(err))
     if findings:
         return UnitResult(findings)  # validating half an article would only add noise
+    return validate_quads(source, unit_quads, context, want_report)
+
+
+def validate_quads(
+    source: GraphSource, unit_quads: list[ox.Quad], context: Context, want_report: bool = False
+) -> UnitResult:
+    """Validate one unit whose files are already parsed (`syntax.parse`, in file order)."""
+    unit_quads = _to_default(unit_quads)
     shared = is_shared(source)
     store = ox.Store()
     store.bulk_extend(context.ontology)
@@ -261,25 +269,6 @@ def _run_pyshacl(
     if not isinstance(report, rdflib.Graph):
         raise SetupError(f"pyshacl could not validate: {text}")
     return report
-
-
-def syntax_findings(files: Sequence[Path]) -> list[Finding]:
-    """A syntax finding for each of `files` that does not parse as Turtle."""
-    found: list[Finding] = []
-    for path in files:
-        try:
-            parse_turtle(path, "urn:x-pillars:unused")
-        except CorpusError as err:
-            found.append(_syntax_finding(err))
-    return found
-
-
-def _syntax_finding(err: CorpusError) -> Finding:
-    message = str(err).split(": ", 1)[-1] if ": " in str(err) else str(err)
-    return Finding(
-        "syntax", "Violation", f"Turtle syntax error: {message}",
-        file=str(err.path), line=err.line, column=err.column, rule="turtle",
-    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ LAZY_COMMANDS = {
     "aif": "pillars.cli.aif",
     "anchor": "pillars.cli.anchor",
     "draft": "pillars.cli.draft",
-    "check": "pillars.check.command",
+    "check": "pillars.cli.check",
     "diagram": "pillars.cli.diagram",
     "export": "pillars.cli.export",
     "load": "pillars.cli.load",

@@ -34,7 +34,7 @@ import rdflib  # already loaded with pillars.check.shacl
 from flask import Blueprint, Response, current_app, request
 from rdflib.namespace import SH
 
-from pillars.check import Finding
+from pillars.check import SHACL, SYNTAX, Finding
 from pillars.check.locate import SHARED_KINDS, short
 from pillars.check.report import Report, as_json
 from pillars.check.shacl import Context, SetupError, context_from_store, validate_source
@@ -96,7 +96,7 @@ def validate() -> Response:
                                  f"{', '.join(OUTPUT_TYPES)}")  # fmt: skip
     triples = _parse(request.get_data(), INPUT_FORMATS[media])
     outcome = _run_with_limit(triples, _context(), timeout)
-    report = Report(outcome.findings, ["syntax", "shacl"], articles=1)
+    report = Report(outcome.findings, [SYNTAX, SHACL], articles=1)
     if out == "text/turtle":
         body, ctype = outcome.report_turtle, "text/turtle; charset=utf-8"
     elif out == "text/html":
