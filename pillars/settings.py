@@ -49,6 +49,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest request body or query string accepted, in bytes; larger ones get 413.",
     ),
     Setting(
+        "max_query_nesting",
+        int,
+        1000,
+        "Deepest a query may nest, counting brackets and the operators of one expression; a "
+        "deeper one gets 400. The query parser recurses once per level, and some 5,000 levels "
+        "overflow its stack and kill the evaluator.",
+    ),
+    Setting(
         "service_allowlist",
         tuple,
         (),
@@ -134,6 +142,7 @@ class Settings:
     query_timeout: float = _default("query_timeout")
     max_rows: int = _default("max_rows")
     max_request_bytes: int = _default("max_request_bytes")
+    max_query_nesting: int = _default("max_query_nesting")
     service_allowlist: tuple[str, ...] = _default("service_allowlist")
     max_concurrent_queries: int = _default("max_concurrent_queries")
     public_url: str = _default("public_url")
@@ -145,7 +154,8 @@ class Settings:
     cache_max_age: int = _default("cache_max_age")
 
     def __post_init__(self) -> None:
-        for name in ("query_timeout", "max_rows", "max_request_bytes", "max_concurrent_queries"):
+        positive = ("query_timeout", "max_rows", "max_request_bytes", "max_query_nesting")
+        for name in (*positive, "max_concurrent_queries"):
             if getattr(self, name) <= 0:
                 raise SettingError(f"setting {name}: must be greater than 0")
         for name in ("workers", "threads"):

@@ -20,6 +20,7 @@ from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
 from pillars.namespaces import ONTOLOGY_GRAPH, article_graph
 from pillars.server.pool import evaluator_environment
+from pillars.server.scan import nesting
 from pillars.store import memory_store
 
 ARTICLE = article_graph("iranian-russian-security-convergence")
@@ -335,3 +336,34 @@ def test_service_allowlist_enables_a_chosen_endpoint(live_server: str, reference
         )
         sd = requests.get(server.url + "/sparql", timeout=30).text
         assert "BasicFederatedQuery" in sd
+
+
+DEEP_QUERIES = {
+    "braces": "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000,
+    "operators": "ASK { FILTER(1" + "+1" * 8000 + ") }",
+    "negations": "ASK { FILTER(" + "!" * 20000 + "true) }",
+}
+
+
+def test_a_too_deep_query_is_a_400_and_no_evaluator_dies() -> None:
+    # Each of these killed its evaluator (the parser overflowed its stack) and was answered
+    # 503 "the query evaluator failed" (issue 17).
+    with start_server("--evaluators", "2", "--workers", "1") as server:
+        before = evaluator_pids(server.proc.pid)
+        for name, query in DEEP_QUERIES.items():
+            r = requests.post(server.url + "/sparql", data={"query": query}, timeout=30)
+            assert r.status_code == 400, (name, r.text)
+            assert "levels deep" in r.text and "(max_query_nesting)" in r.text, name
+        assert evaluator_pids(server.proc.pid) == before
+        ok = requests.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=10)
+        assert ok.status_code == 200
+
+
+def test_nesting_counts_brackets_and_operators_not_names() -> None:
+    assert nesting("SELECT * WHERE " + "{" * 300 + " ?s ?p ?o " + "}" * 300) == 301
+    assert nesting("ASK { FILTER(1" + "+1" * 100 + ") }") == 102
+    names = " ".join(f"art:threat-a-b-{i} <http://x/a-b/{i}>" for i in range(500))
+    assert nesting(f"SELECT * {{ VALUES ?x {{ {names} }} }}") == 3  # the * counts, names not
+    assert (
+        nesting('ASK { FILTER("' + "(((" * 100 + '") }') == 2
+    )  # brackets in a string do not count

@@ -24,12 +24,18 @@ from pillars.cli.options import (
 from pillars.namespaces import PREFIXES
 from pillars.server.evaluator import Answer, Job
 from pillars.server.pool import EvaluatorFailed, OutOfMemory, TimedOut, run_once
-from pillars.server.scan import refused_service, scan
+from pillars.server.scan import refused_service, scan, too_deep
 from pillars.settings import Settings
 from pillars.store import StoreSource
 
 # The server's settings that apply to one query, as `pillars serve` names them.
-QUERY_SETTINGS = ("query_timeout", "max_rows", "service_allowlist", "evaluator_memory")
+QUERY_SETTINGS = (
+    "query_timeout",
+    "max_rows",
+    "max_query_nesting",
+    "service_allowlist",
+    "evaluator_memory",
+)
 
 
 def _query_settings(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,6 +77,10 @@ def query(
         raise click.UsageError("give the query either as an argument or with -f FILE.rq")
     settings = settings_from_options(values)
     text = sparql if sparql is not None else file.read()
+    deep = too_deep(text, settings.max_query_nesting)
+    if deep is not None:
+        click.echo(f"error: {deep}", err=True)
+        sys.exit(1)
     refused = refused_service(scan(text), settings.service_allowlist)
     if refused is not None:
         click.echo(

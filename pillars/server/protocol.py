@@ -14,7 +14,7 @@ from pillars.server.evaluator import Answer, Job
 from pillars.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS, NegotiationError, negotiate
 from pillars.server.pool import Busy, ClientGone, EvaluatorFailed, OutOfMemory, TimedOut
 from pillars.server.result_cache import matches as cache_matches
-from pillars.server.scan import refused_service, scan
+from pillars.server.scan import refused_service, scan, too_deep
 from pillars.server.state import state
 
 CONTENT_TYPES = {f.key: f.content_type for f in RESULT_FORMATS + GRAPH_FORMATS}
@@ -23,6 +23,9 @@ CONTENT_TYPES = {f.key: f.content_type for f in RESULT_FORMATS + GRAPH_FORMATS}
 def answer(query: str, params: MultiDict[str, str]) -> Response:
     conf = state().settings
     timeout = client_timeout(params.get("timeout"), conf.query_timeout)
+    refused = too_deep(query, conf.max_query_nesting)
+    if refused is not None:
+        raise HttpError(400, refused)  # before an evaluator's parser overflows its stack
     union, defaults, named = check_dataset(query, params)
     try:
         result_format, graph_format = negotiate(

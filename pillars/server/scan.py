@@ -63,6 +63,52 @@ def tokens(query: str) -> list[tuple[str, str]]:
     return out
 
 
+# What makes the query parser recurse: brackets, and each operator of an expression or a
+# property path (`1+1+...` parses into a left-deep tree as deep as the chain is long).
+# Relational operators do not chain in SPARQL, so they are not counted.
+_NESTING_CHARS = "(){}[]!+-*/&|^"
+_NESTING = re.compile(
+    r"(?P<skip>" + _IRI.pattern + "|" + _LONG_STRING.pattern + "|" + _STRING.pattern
+    + r"|#[^\n\r]*|" + _PNAME.pattern + r"|[?$]\w+)|(?P<mark>[" + re.escape(_NESTING_CHARS) + "])",
+    re.S,
+)  # fmt: skip
+
+
+def nesting(query: str) -> int:
+    """How deep the query parser would recurse, lexically: the open brackets plus the operators
+    met inside them. IRIs, strings, comments, prefixed names and variables are skipped."""
+    if sum(query.count(c) for c in _NESTING_CHARS) < 64:
+        return 0  # far below any limit: no need to lex
+    depth = deepest = 0
+    chain = [0]  # operators met at each open level
+    for m in _NESTING.finditer(query):
+        mark = m.group("mark")
+        if mark is None:
+            continue
+        if mark in "({[":
+            depth += 1
+            chain.append(0)
+        elif mark in ")}]":
+            if len(chain) > 1:
+                depth -= chain.pop() + 1
+        else:
+            chain[-1] += 1
+            depth += 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def too_deep(query: str, limit: int) -> str | None:
+    """Why the query is refused for its nesting (see `nesting`), or None."""
+    depth = nesting(query)
+    if depth <= limit:
+        return None
+    return (
+        f"the query nests {depth} levels deep (brackets, and the operators of one expression); "
+        f"at most {limit} are accepted (max_query_nesting)"
+    )
+
+
 def scan(query: str) -> Scan:
     result = Scan()
     folded = query.casefold()
