@@ -514,3 +514,24 @@ def test_the_check_after_a_save_equals_a_full_check(studio: Studio, tmp_path: Pa
         f["message"] for f in full.json()["findings"]
     )
     assert any("quotes no evidence" in f["message"] for f in incremental)
+
+
+def test_a_link_from_a_hand_written_resource_goes_to_studio_ttl(studio: Studio) -> None:
+    before = studio.snapshot()
+    body = {"property": "pil:supports", "target": "art:thesis"}
+    r = studio.write("POST", "/resources/claim-economic-factors-fail/links", body)
+    assert r.status_code == 201, r.text
+    after = studio.snapshot()
+    assert {k: v for k, v in after.items() if k != "studio.ttl"} == before
+    assert (
+        "art:claim-economic-factors-fail pil:supports art:thesis ." in after["studio.ttl"].decode()
+    )
+    wrong = {"property": "pil:supports", "target": "actor:iran"}
+    reason = "must point to a pil:ArticleElement; actor:iran is a pil:State"
+    refused(studio, "POST", "/resources/claim-economic-factors-fail/links", wrong, 400, reason)
+    refused(
+        studio, "POST", "/resources/claim-economic-factors-fail/links", body, 400, "already has"
+    )
+    unknown = {"property": "pil:perceiver", "target": "actor:iran"}
+    reason = "pil:perceiver is not a property of pil:Claim"
+    refused(studio, "POST", "/resources/claim-economic-factors-fail/links", unknown, 400, reason)

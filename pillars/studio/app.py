@@ -66,6 +66,10 @@ def create_app(
     def page() -> str:
         return render_template("studio.html", token=app.config["STUDIO_TOKEN"])
 
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status=204)
+
     @app.get("/api/session")
     def session() -> Response:
         return jsonify({"token": app.config["STUDIO_TOKEN"]})
@@ -157,6 +161,10 @@ def create_app(
     @app.post("/api/articles/<slug>/resources/<name>/evidence")
     def evidence(slug: str, name: str) -> Response:
         return write(slug, lambda art: editor.add_evidence(art, name, _json()), 201)
+
+    @app.post("/api/articles/<slug>/resources/<name>/links")
+    def link(slug: str, name: str) -> Response:
+        return write(slug, lambda art: editor.add_link(art, name, _json()), 201)
 
     @app.post("/api/articles/<slug>/drafts/<name>/<verb>")
     def draft(slug: str, name: str, verb: str) -> Response:

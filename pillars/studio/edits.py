@@ -269,7 +269,7 @@ class Editor:
         return self.commit(article, studio, None, touched, iri, STUDIO_FILE)
 
     def add_evidence(self, article: Article, name: str, body: object) -> Outcome:
-        iri = vocab.expand(name, article.namespace) if ":" in name else article.namespace + name
+        iri = self.iri_of(article, name)
         known = self.known(article)
         if iri not in known:
             raise NotFound(f"no resource {name} in this article or the shared vocabulary")
@@ -285,13 +285,54 @@ class Editor:
         studio |= added
         return self.commit(article, studio, None, {iri, ev}, ev, STUDIO_FILE)
 
+    def add_link(self, article: Article, name: str, body: object) -> Outcome:
+        """One more link from any resource (hand-written ones included), into studio.ttl."""
+        iri = self._existing(article, name)
+        if not isinstance(body, dict) or set(body) != {"property", "target"}:
+            raise Refused(400, 'the body must be {"property": "pil:supports", "target": "art:…"}')
+        known = self.known(article)
+        types = known[iri]
+        cls = next(iter(sorted(t for t in types if t in self.ws.vocabulary.classes)), None)
+        if cls is None:
+            raise Refused(400, f"{self.name(article, iri)} has no class of the ontology")
+        f = self._link_field(article, types, body["property"])
+        target = self._target(article, cls, f, str(body["target"]), known)
+        studio = set(article.triples(STUDIO_FILE))
+        triple = _t(iri, f.path, ox.NamedNode(target))
+        if triple in set(article.triples()):
+            raise Refused(400, f"{self.name(article, iri)} already has that link")
+        studio.add(triple)
+        return self.commit(article, studio, None, {iri, target}, iri, STUDIO_FILE)
+
+    def _link_field(self, article: Article, types: set[str], name: object) -> vocab.Field:
+        """The link field `name` of any of the resource's classes."""
+        last: Refused | None = None
+        for cls in sorted(t for t in types if t in self.ws.vocabulary.classes):
+            try:
+                f = self._field(article, cls, name)
+            except Refused as err:
+                last = err
+                continue
+            if f.kind == "link":
+                return f
+            last = Refused(400, f"{name} takes a value, not a link")
+        raise last or Refused(400, f"{name}: the resource has no class of the ontology")
+
+    def _existing(self, article: Article, name: str) -> str:
+        iri = self.iri_of(article, name)
+        if iri not in self.known(article):
+            raise NotFound(f"no resource {name} in this article or the shared vocabulary")
+        if article.owner(iri) == "draft":
+            raise Refused(409, f"{self.name(article, iri)} is a draft: accept it first")
+        return iri
+
     def drafts(self, article: Article, names: Iterable[str], accept: bool) -> Outcome:
         studio = set(article.triples(STUDIO_FILE))
         draft = set(article.triples(DRAFT_FILE))
         touched: set[str] = set()
         first = ""
         for name in names:
-            iri = vocab.expand(name, article.namespace) if ":" in name else article.namespace + name
+            iri = self.iri_of(article, name)
             first = first or iri
             unit = draft_unit(draft, iri, self.name(article, iri))
             if accept:
@@ -412,7 +453,7 @@ class Editor:
 
     def owned(self, article: Article, name: str) -> str:
         """The IRI of a resource the studio owns, or why it cannot be changed here."""
-        iri = vocab.expand(name, article.namespace) if ":" in name else article.namespace + name
+        iri = self.iri_of(article, name)
         owner = article.owner(iri)
         if owner == "studio":
             return iri
@@ -443,6 +484,15 @@ class Editor:
                 file=shared.files[iri],
             )
         raise NotFound(f"no resource {name} in this article")
+
+    def iri_of(self, article: Article, name: str) -> str:
+        """A resource named in the URL: a local name of the article, or a prefixed name."""
+        if ":" not in name:
+            return article.namespace + name
+        try:
+            return vocab.expand(name, article.namespace)
+        except vocab.VocabularyError as err:
+            raise NotFound(f"no resource {name}: {err}") from err
 
     def where(self, article: Article, iri: str) -> str:
         files = article.defined_in(iri)
