@@ -1,8 +1,9 @@
 """POST /validate: check a draft article graph against the served ontology, shapes and shared
 vocabulary, without storing anything.
 
-In: Turtle, JSON-LD or N-Triples (by Content-Type), at most `max_request_bytes` (Flask answers
-413 before this view runs). Out: the report as JSON, Turtle (SHACL's own report) or HTML, by
+In: Turtle, TriG, JSON-LD or N-Triples (by Content-Type), or an article's folder as multipart
+(`file` parts of Turtle and the `text` part, for an article not yet served); at most
+`max_request_bytes` (Flask answers 413 before this view runs). Out: the report as JSON, Turtle (SHACL's own report) or HTML, by
 Accept. Validation runs in a child process that is killed at the time limit (the
 `query_timeout` setting; `?timeout=` may lower it), so a pathological draft cannot hold a
 server thread. The store is only read: the ontology, shapes and shared graphs, the text of an
@@ -24,6 +25,7 @@ from __future__ import annotations
 import html
 import json
 import multiprocessing
+import re
 import tempfile
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -60,9 +62,22 @@ INPUT_FORMATS = {
     "application/x-turtle": ox.RdfFormat.TURTLE,
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/trig": ox.RdfFormat.TRIG,  # graph names are dropped: the draft is one article
 }
+MULTIPART = "multipart/form-data"  # parts: `file` (Turtle, repeatable), `text` (text.txt)
+_PART_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.ttl")
 OUTPUT_TYPES = ("application/json", "text/turtle", "text/html")
 DRAFT_BASE = "https://w3id.org/pillars/draft/"  # resolves relative IRIs of a posted draft
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What was posted: its triples; the Turtle files as sent (multipart), which are checked
+    as they are so findings name the file and line; and the article's text, if sent."""
+
+    triples: list[ox.Triple]
+    files: tuple[tuple[str, bytes], ...] = ()
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,15 +102,15 @@ def validate() -> Response:
     settings = state().settings
     timeout = client_timeout(request.args.get("timeout"), settings.query_timeout)
     media = (request.mimetype or "").lower()
-    if media not in INPUT_FORMATS:
-        accepted = ", ".join(INPUT_FORMATS)
+    if media not in INPUT_FORMATS and media != MULTIPART:
+        accepted = ", ".join([*INPUT_FORMATS, MULTIPART])
         raise HttpError(415, f"Content-Type {media or '(none)'} not supported; send {accepted}")
     out = request.accept_mimetypes.best_match(OUTPUT_TYPES, default="application/json")
     if out is None:
         raise HttpError(406, f"cannot answer in any type the Accept header allows; offer: "
                                  f"{', '.join(OUTPUT_TYPES)}")  # fmt: skip
-    triples = _parse(request.get_data(), INPUT_FORMATS[media])
-    outcome = _run_with_limit(triples, _context(), timeout)
+    draft = _multipart() if media == MULTIPART else Draft(_parse(_body(), INPUT_FORMATS[media]))
+    outcome = _run_with_limit(draft, _context(), timeout)
     report = Report(outcome.findings, [SYNTAX, SHACL], articles=1)
     if out == "text/turtle":
         body, ctype = outcome.report_turtle, "text/turtle; charset=utf-8"
@@ -108,9 +123,60 @@ def validate() -> Response:
     return resp
 
 
-def _parse(data: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
+def _body() -> bytes:
+    """The request body, refused when it ended before its Content-Length (a client that
+    stalled or went away): a truncated draft must not be checked as if it were whole."""
+    data = request.get_data()
+    expected = request.content_length
+    if expected is not None and len(data) < expected:
+        raise HttpError(
+            400,
+            f"the body ended after {len(data)} of its {expected} bytes (Content-Length)",
+        )
+    return data
+
+
+def _multipart() -> Draft:
+    """An article's folder as parts: `file` (each a Turtle file, by name) and `text`."""
     try:
-        triples = list(ox.parse(data, format=fmt, base_iri=DRAFT_BASE))
+        parts = request.files.getlist("file")
+        text_part = request.files.get("text")
+        text_field = request.form.get("text")
+    except ValueError as err:  # werkzeug's words for a body it cannot split into parts
+        raise HttpError(400, f"cannot read the multipart body: {err}") from None
+    if not parts:
+        raise HttpError(400, "multipart: no `file` part; send each Turtle file as a `file` part")
+    files: list[tuple[str, bytes]] = []
+    triples: list[ox.Triple] = []
+    for part in parts:
+        name = Path(part.filename or "").name
+        if not _PART_NAME.fullmatch(name):
+            shown = name or "(nothing)"
+            raise HttpError(400, f"multipart: a `file` part is named {shown!r}; give each "
+                                 "the name of a Turtle file, such as article.ttl")  # fmt: skip
+        if any(name == seen for seen, _ in files):
+            raise HttpError(400, f"multipart: two `file` parts are named {name!r}")
+        data = part.read()
+        triples.extend(_parse(data, ox.RdfFormat.TURTLE, f"{name}: ", allow_empty=True))
+        files.append((name, data))
+    if not triples:
+        raise HttpError(400, "multipart: the `file` parts hold no triples")
+    raw = text_part.read() if text_part is not None else (text_field or "").encode("utf-8")
+    try:
+        text = raw.decode("utf-8") if text_part is not None or text_field is not None else None
+    except UnicodeDecodeError as err:
+        raise HttpError(
+            400, f"multipart: the `text` part is not UTF-8 (byte {err.start})"
+        ) from None
+    return Draft(triples, tuple(files), text)
+
+
+def _parse(
+    data: bytes, fmt: ox.RdfFormat, where_prefix: str = "", allow_empty: bool = False
+) -> list[ox.Triple]:
+    try:
+        parsed = ox.parse(data, format=fmt, base_iri=DRAFT_BASE)
+        triples = [q.triple if isinstance(q, ox.Quad) else q for q in parsed]
     except SyntaxError as err:
         why = str(err.msg).split(": ", 1)[-1]
         if "LoadDocumentCallback" in why:  # pyoxigraph's words for a remote @context
@@ -118,12 +184,12 @@ def _parse(data: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
                 400, "JSON-LD @context given by URL: nothing is fetched; put the context inline"
             ) from None
         if err.lineno is None:
-            raise HttpError(400, f"syntax error: {why}") from None
+            raise HttpError(400, f"{where_prefix}syntax error: {why}") from None
         where = f"line {err.lineno}" + (f", column {err.offset}" if err.offset else "")
-        raise HttpError(400, f"syntax error at {where}: {why}") from None
+        raise HttpError(400, f"{where_prefix}syntax error at {where}: {why}") from None
     except ValueError as err:  # e.g. bytes that are not UTF-8
-        raise HttpError(400, f"cannot read the body: {err}") from None
-    if not triples:
+        raise HttpError(400, f"{where_prefix}cannot read the body: {err}") from None
+    if not triples and not allow_empty:
         # An empty draft "conforms" vacuously; most often the client sent nothing at all
         # (curl --data-binary @wrong-path sends an empty body).
         raise HttpError(400, "the body holds no triples: send the draft's Turtle, JSON-LD or "
@@ -144,15 +210,28 @@ def _context() -> Context:
     return shared.validation_context
 
 
-def _texts(triples: list[ox.Triple]) -> tuple[dict[str, str], list[ox.Triple]]:
-    """The served text of every article text the draft quotes (pil:inText), and what the
-    store says of that text resource (its type, its article), which a draft need not repeat."""
+def _texts(draft: Draft) -> tuple[dict[str, str], list[ox.Triple]]:
+    """The text of every article text the draft quotes (pil:inText), and what the store says
+    of that text resource (its type, its article), which a draft need not repeat. A text comes
+    with the draft (its own nif:isString, or the `text` part) or else from the store: so a new
+    article, not yet served, is checked against its own text."""
     store = state().store
+    triples = draft.triples
     wanted = {t.object for t in triples if t.predicate.value == PIL + "inText"}
-    texts: dict[str, str] = {}
+    texts: dict[str, str] = {
+        t.subject.value: t.object.value
+        for t in triples
+        if t.predicate.value == NIF + "isString"
+        and t.subject in wanted
+        and isinstance(t.subject, ox.NamedNode)
+        and isinstance(t.object, ox.Literal)
+    }
     about: list[ox.Triple] = []
     for node in wanted:
-        if not isinstance(node, ox.NamedNode):
+        if not isinstance(node, ox.NamedNode) or node.value in texts:
+            continue
+        if draft.text is not None:
+            texts[node.value] = draft.text
             continue
         for quad in store.quads_for_pattern(node, None, None):
             if quad.predicate.value == NIF + "isString" and isinstance(quad.object, ox.Literal):
@@ -186,8 +265,9 @@ def _served_article(triples: list[ox.Triple]) -> list[ox.Triple]:
     return rest
 
 
-def _run_with_limit(triples: list[ox.Triple], context: Context, timeout: float) -> Outcome:
-    texts, about = _texts(triples)
+def _run_with_limit(draft: Draft, context: Context, timeout: float) -> Outcome:
+    triples = draft.triples
+    texts, about = _texts(draft)
     rest = _served_article(triples)
     # What the store says of the quoted text and of the rest of the draft's article joins the
     # shared context: it is needed to check the draft, but it is not the draft's to answer for.
@@ -204,7 +284,7 @@ def _run_with_limit(triples: list[ox.Triple], context: Context, timeout: float) 
     receive, send = multiprocessing.Pipe(duplex=False)
     # fork: the child starts with the context (shapes, ontology) already in memory.
     child = multiprocessing.get_context("fork").Process(
-        target=_child, args=(send, triples, texts, context, foreign), daemon=True
+        target=_child, args=(send, draft, texts, context, foreign), daemon=True
     )
     child.start()
     send.close()
@@ -229,16 +309,16 @@ def _run_with_limit(triples: list[ox.Triple], context: Context, timeout: float) 
 
 def _child(
     send: Connection,
-    triples: list[ox.Triple],
+    draft: Draft,
     texts: dict[str, str],
     ctx: Context,
     foreign: set[str],
 ) -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="pillars-validate-") as tmp:
-            source = _draft_source(Path(tmp), triples, texts)
+            source = _draft_source(Path(tmp), draft, texts)
             result = validate_source(source, ctx, want_report=True)
-            findings = [_without_file(f) for f in result.findings]
+            findings = [_as_sent(f, bool(draft.files)) for f in result.findings]
             send.send((findings, _only_the_draft(result.report_turtle or "", foreign)))
     except Exception as err:  # reported to the parent, which logs it and answers 500
         send.send(f"{type(err).__name__}: {err}")
@@ -268,17 +348,24 @@ def _drop_tree(graph: rdflib.Graph, node: rdflib.term.Node) -> None:
             _drop_tree(graph, value)
 
 
-def _draft_source(folder: Path, triples: list[ox.Triple], texts: dict[str, str]) -> GraphSource:
-    draft = folder / "draft.nt"
-    draft.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+def _draft_source(folder: Path, draft: Draft, texts: dict[str, str]) -> GraphSource:
+    paths: list[Path] = []
+    for name, data in draft.files:  # as sent, so a finding's line is the file's line
+        paths.append(folder / name)
+        paths[-1].write_bytes(data)
+    if not paths:
+        paths.append(folder / "draft.nt")
+        paths[-1].write_bytes(ox.serialize(draft.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
     text_file = None
     if len(texts) == 1:  # a draft quotes one article's text
         text_file = folder / "text.txt"
         text_file.write_text(next(iter(texts.values())), encoding="utf-8")
-    return GraphSource("urn:x-pillars:draft", (draft,), text_file, None)
+    return GraphSource("urn:x-pillars:draft", tuple(paths), text_file, None)
 
 
-def _without_file(finding: Finding) -> Finding:
+def _as_sent(finding: Finding, files_as_sent: bool) -> Finding:
+    if files_as_sent:  # the file by the name it was sent under, with its line
+        return replace(finding, file=Path(finding.file).name if finding.file else None)
     # The temporary file means nothing to the client, and lines of the N-Triples copy are
     # not the lines it sent: the resource names the place instead.
     return Finding(finding.check, finding.severity, finding.message, resource=finding.resource,
