@@ -45,12 +45,13 @@ _ACTORS = {
 MAX_WORDS = 4
 
 
-def kebab(words: str, limit: int | None = MAX_WORDS) -> str:
-    """'Iran's trade with Russia' -> 'iran-trade-russia': ASCII, lower case, content words."""
+def kebab(words: str, limit: int | None = MAX_WORDS, every_word: bool = False) -> str:
+    """'Iran's trade with Russia' -> 'iran-trade-russia': ASCII, lower case, content words
+    (`every_word`: keep "and", "et", "al" ..., as authors' names need)."""
     ascii_text = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
     ascii_text = re.sub(r"['’]s\b", "", ascii_text)
     tokens = [t for t in re.split(r"[^a-z0-9]+", ascii_text.lower()) if t]
-    content = [t for t in tokens if t not in _STOP] or tokens
+    content = tokens if every_word else [t for t in tokens if t not in _STOP] or tokens
     return "-".join(content[:limit] if limit else content)
 
 
@@ -68,11 +69,11 @@ def base_name(
     """(namespace kind, local name without a counter) for a new resource of class `cls`."""
     short = cls[len(PIL) :] if cls.startswith(PIL) else local_name(cls)
     if short in _ACTORS:
-        return "actor", kebab(label, None) or "actor"
+        return "actor", kebab(label, None, every_word=True) or "actor"
     if short in _SHARED_KIND:
-        return _SHARED_KIND[short], kebab(label, None) or short.lower()
+        return _SHARED_KIND[short], kebab(label, None, every_word=True) or short.lower()
     if short == "Source":
-        author = kebab((values.get(PIL + "authorString") or [label])[0], None)
+        author = kebab((values.get(PIL + "authorString") or [label])[0], None, every_word=True)
         year = (values.get(PIL + "year") or [""])[0]
         suffix = (values.get(PIL + "yearSuffix") or [""])[0]
         return "art", "-".join(p for p in ("source", author, year + suffix) if p)
