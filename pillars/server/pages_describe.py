@@ -30,6 +30,7 @@ LABEL_PREDICATES = [
 DEFINITION_PREDICATES = [ox.NamedNode(SKOS + "definition"), ox.NamedNode(DCT + "description")]
 COMMENT = ox.NamedNode(RDFS + "comment")  # a definition only for ontology terms; else a note
 EXACT = ox.NamedNode(OA + "exact")
+DRAFT = ox.NamedNode(PIL + "draft")
 QUOTE_LABEL_CHARS = 60
 CONTEXT_CHARS = 240  # characters of article text shown either side of a quote
 SECTION_NUMBER = PIL + "sectionNumber"
@@ -61,6 +62,7 @@ class Quote:
     evidence: Value
     problem: str | None = None  # offsets that do not match the quote
     section: Value | None = None  # pil:inSection, where the encoder gave it
+    draft: bool = False  # machine-drafted evidence (pil:draft true), not yet accepted
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Description:
     citations: list[CitationView]
     graphs: list[Value]
     text: str | None = None  # the article text, on the page of a nif:Context
+    draft: bool = False  # a machine draft (pil:draft true) that no editor has accepted yet
 
 
 def named_node(iri: str) -> ox.NamedNode | None:
@@ -191,8 +194,21 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def is_draft(store: ReadStore, node: ox.NamedNode | ox.BlankNode) -> bool:
+    """Whether `pillars draft` made `node` and no editor has accepted it (pil:draft true)."""
+    return any(
+        isinstance(q.object, ox.Literal) and q.object.value == "true"
+        for q in store.quads_for_pattern(node, DRAFT, None)
+    )
+
+
 def quote_of(store: ReadStore, evidence: ox.NamedNode | ox.BlankNode, href: Href) -> Quote | None:
     """The evidence's quoted words in their context, or None if it quotes nothing."""
+    found = _quote_of(store, evidence, href)
+    return replace(found, draft=True) if found and is_draft(store, evidence) else found
+
+
+def _quote_of(store: ReadStore, evidence: ox.NamedNode | ox.BlankNode, href: Href) -> Quote | None:
     exact = _first_literal(store, evidence, OA + "exact")
     if exact is None:
         return None
@@ -329,6 +345,7 @@ def describe(store: ReadStore, iri: str, href: Href) -> Description:
         citations=citations_for(store, node, href),
         graphs=graphs,
         text=text,
+        draft=is_draft(store, node),
     )
 
 
