@@ -3,11 +3,12 @@ vocabulary, without storing anything.
 
 In: Turtle, TriG, JSON-LD or N-Triples (by Content-Type), or an article's folder as multipart
 (`file` parts of Turtle and the `text` part, for an article not yet served); at most
-`max_request_bytes` (Flask answers 413 before this view runs). Out: the report as JSON, Turtle (SHACL's own report) or HTML, by
-Accept. Validation runs in a child process that is killed at the time limit (the
-`query_timeout` setting; `?timeout=` may lower it), so a pathological draft cannot hold a
-server thread. The store is only read: the ontology, shapes and shared graphs, the text of an
-article the draft quotes, and the rest of a served article the draft is part of.
+`max_request_bytes` (Flask answers 413 before this view runs). Out: the report as JSON,
+Turtle (SHACL's own report) or HTML, by Accept. Validation runs in a child process that is
+killed at the time limit (the `query_timeout` setting; `?timeout=` may lower it), so a
+pathological draft cannot hold a server thread. The store is only read: the ontology, shapes
+and shared graphs, the text of an article the draft quotes, and the rest of a served article
+the draft is part of.
 
 A draft is often one file of an article that is already served: its links to resources in
 the article's other files must not read as "not defined anywhere". So the draft is validated
