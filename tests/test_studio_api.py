@@ -535,3 +535,17 @@ def test_a_link_from_a_hand_written_resource_goes_to_studio_ttl(studio: Studio) 
     unknown = {"property": "pil:perceiver", "target": "actor:iran"}
     reason = "pil:perceiver is not a property of pil:Claim"
     refused(studio, "POST", "/resources/claim-economic-factors-fail/links", unknown, 400, reason)
+
+
+def test_names_proposes_the_iri_a_save_would_mint(studio: Studio) -> None:
+    before = studio.snapshot()
+    r = studio.write("POST", "/names", claim())
+    assert r.json() == {
+        "iri": ART + "claim-trade-between-iran-russia",
+        "name": "art:claim-trade-between-iran-russia",
+    }
+    r = studio.write("POST", "/names", {"type": "pil:Thesis"})
+    assert r.json()["name"] == "art:thesis-2"  # art:thesis is taken
+    r = studio.write("POST", "/names", {"type": "pil:Nothing"})
+    assert r.status_code == 400
+    assert studio.snapshot() == before

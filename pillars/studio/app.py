@@ -115,6 +115,15 @@ def create_app(
 
         return _answer(workspace, run)
 
+    @app.post("/api/articles/<slug>/names")
+    def names(slug: str) -> Response:
+        def run() -> tuple[dict[str, Any], int]:
+            art = workspace.article(slug)
+            iri = editor.proposed_iri(art, _json())
+            return {"iri": iri, "name": editor.name(art, iri)}, 200
+
+        return _answer(workspace, run)
+
     @app.get("/api/articles/<slug>/files/<name>")
     def file_text(slug: str, name: str) -> Response:
         def run() -> tuple[dict[str, Any], int]:

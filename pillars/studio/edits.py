@@ -234,6 +234,12 @@ class Editor:
         studio |= added
         return self.commit(article, studio, None, {iri, *_objects(added)}, iri, STUDIO_FILE)
 
+    def proposed_iri(self, article: Article, body: object) -> str:
+        """The IRI a create with this body would mint now (the form shows it, editable)."""
+        known = self.known(article)
+        request = self.parse(article, body, known)
+        return request.iri or self.mint(article, request, self.taken(article))
+
     def replace(self, article: Article, name: str, body: object) -> Outcome:
         iri = self.owned(article, name)
         known = self.known(article)

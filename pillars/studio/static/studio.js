@@ -18,6 +18,7 @@ const state = {
   editing: null,       // name of the resource the form edits, or null for a new one
   lastTurtle: "",
   linkMode: false,
+  iriTouched: false,
   openKinds: new Map(),  // draft kind -> whether its group is open
 };
 
@@ -371,6 +372,7 @@ function openForm(resource) {
   $("form-class").value = cls;
   $("form-iri").value = resource ? resource.name : "";
   $("form-iri").readOnly = Boolean(resource);
+  state.iriTouched = Boolean(resource);
   $("form-label").value = resource ? resource.label : (state.selection ? state.points.slice(state.selection.start, state.selection.end).join("") : "");
   renderFields(cls, resource ? resource.links : {}, resource ? resource.values : {});
   $("form-error").textContent = "";
@@ -468,6 +470,16 @@ function formBody() {
   if (Object.keys(values).length) body.values = values;
   if (!state.editing && state.selection) body.evidence = [{ start: state.selection.start, end: state.selection.end, exact: state.points.slice(state.selection.start, state.selection.end).join("") }];
   return body;
+}
+
+/* The IRI the studio would mint for the form as it stands, shown (and editable) before the
+ * first save; once the editor types one, it is theirs. */
+async function proposeIri() {
+  if (state.iriTouched || state.editing) return;
+  const body = formBody();
+  delete body.iri;
+  const answer = await api("POST", articlePath("/names"), body);
+  if (answer.ok && !state.iriTouched) $("form-iri").value = answer.data.name;
 }
 
 async function saveForm(event) {
@@ -581,6 +593,16 @@ async function makeLink(choice) {
   await afterWrite(answer, `linked ${choice.source.name} ${choice.field.path} ${choice.target.name}`);
 }
 
+async function checkWithOwl() {
+  status("checking the article with SHACL, quotes and OWL (HermiT)…");
+  const answer = await api("POST", articlePath("/check"), { owl: true });
+  if (!answer.ok) { status(answer.data.error, true); return; }
+  state.data.findings = answer.data.findings;
+  renderFindings();
+  const violations = answer.data.findings.filter((f) => f.severity === "Violation").length;
+  status(`whole check with OWL: ${violations ? violations + " violation(s) to fix" : "no violations"}`);
+}
+
 /* ------------------------------------------------------------------ wiring */
 
 function wire() {
@@ -590,6 +612,15 @@ function wire() {
   $("text").addEventListener("drop", onDrop);
   $("new-resource").addEventListener("click", () => openForm(null));
   $("resource-form").addEventListener("submit", saveForm);
+  $("form-iri").addEventListener("input", () => { state.iriTouched = true; });
+  let timer = null;
+  $("resource-form").addEventListener("input", (e) => {
+    if (e.target.id === "form-iri") return;
+    clearTimeout(timer);
+    timer = setTimeout(proposeIri, 250);
+  });
+  $("resource-form").addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(proposeIri, 250); });
+  $("check-owl").addEventListener("click", checkWithOwl);
   $("form-cancel").addEventListener("click", () => { $("form-panel").hidden = true; });
   $("evidence-search").addEventListener("input", searchEvidenceTarget);
   $("undo").addEventListener("click", async () => afterWrite(await api("POST", articlePath("/undo")), "undone"));
