@@ -5,6 +5,9 @@ Clients: SPARQLWrapper and requests. Expected values come from pyoxigraph querie
 
 from __future__ import annotations
 
+import hashlib
+import os
+import signal
 import subprocess
 import threading
 import time
@@ -367,3 +370,70 @@ def test_nesting_counts_brackets_and_operators_not_names() -> None:
     assert (
         nesting('ASK { FILTER("' + "(((" * 100 + '") }') == 2
     )  # brackets in a string do not count
+
+
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _long_query_in_background(url: str) -> threading.Thread:
+    def ask() -> None:
+        try:
+            requests.post(url + "/sparql", data={"query": CROSS_PRODUCT}, timeout=60)
+        except requests.RequestException:
+            pass  # the server is being killed under it: any end of the request will do
+
+    thread = threading.Thread(target=ask, daemon=True)
+    thread.start()
+    return thread
+
+
+def _gone_within(pids: set[int], seconds: float) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(alive(p) for p in pids):
+        time.sleep(0.1)
+    return {p for p in pids if alive(p)}
+
+
+def _workers(server_pid: int) -> set[int]:
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    return {
+        int(p) for p, pp in (line.split() for line in out.splitlines()) if int(pp) == server_pid
+    }
+
+
+def test_evaluators_die_with_a_killed_worker() -> None:
+    # They ran on for 35-60 s after kill -9 of their worker (issue 17).
+    with start_server("--evaluators", "2", "--workers", "1", "--query-timeout", "60") as server:
+        evaluators = evaluator_pids(server.proc.pid)
+        (worker,) = _workers(server.proc.pid)
+        _long_query_in_background(server.url)
+        time.sleep(1.0)  # the cross product is computing
+        os.kill(worker, signal.SIGKILL)
+        assert _gone_within(evaluators, 5.0) == set()
+
+
+def test_evaluators_end_with_the_server_on_sigterm() -> None:
+    # One running a cross product went on using CPU for over 3 minutes (issue 17).
+    with start_server("--evaluators", "2", "--workers", "1", "--query-timeout", "60") as server:
+        evaluators = evaluator_pids(server.proc.pid)
+        _long_query_in_background(server.url)
+        time.sleep(1.0)
+        os.kill(server.proc.pid, signal.SIGTERM)  # the master only, as an operator does
+        server.proc.wait(20)
+        assert _gone_within(evaluators, 5.0) == set()
+
+
+def test_a_crashed_evaluator_is_logged_with_the_querys_digest() -> None:
+    query = DEEP_QUERIES["braces"]
+    digest = hashlib.sha256(query.encode("utf-8")).hexdigest()[:16]
+    args = ("--evaluators", "2", "--workers", "1", "--max-query-nesting", "100000")
+    with start_server(*args) as server:
+        r = requests.post(server.url + "/sparql", data={"query": query}, timeout=30)
+        assert r.status_code == 503
+        deadline = time.monotonic() + 5
+        while not any(f"on query sha256:{digest}" in line for line in server.log):
+            assert time.monotonic() < deadline, "".join(server.log[-10:])
+            time.sleep(0.05)
+        line = next(line for line in server.log if digest in line)
+        assert "died (exit -11)" in line and f"({len(query)} chars); replaced" in line

@@ -15,9 +15,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import struct
 import sys
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -287,10 +290,28 @@ def serve(conn: Connection) -> None:
         return
 
 
+OWNER_POLL_SECONDS = 0.2
+
+
+def die_with(owner: int) -> None:
+    """End this process as soon as `owner` (the process that started it) is gone, whatever
+    way it ended: SIGTERM, SIGKILL or a crash. A query may hold the main thread for minutes,
+    so a thread watches; pyoxigraph releases the interpreter lock while it computes."""
+
+    def watch() -> None:
+        while os.getppid() == owner:
+            time.sleep(OWNER_POLL_SECONDS)
+        os._exit(1)  # nothing to clean up: the store is read-only, the answer has no reader
+
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
+
+
 if __name__ == "__main__":
     # Import this module under its real name, so that pickled Answers name
     # pillars.server.evaluator.Answer and not __main__.Answer.
     from pillars.server import evaluator
 
+    if len(sys.argv) > 3:
+        evaluator.die_with(int(sys.argv[3]))
     evaluator.limit_memory(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
     evaluator.serve(Connection(int(sys.argv[1])))

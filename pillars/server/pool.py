@@ -9,6 +9,7 @@ fresh one is started in the background, while the client gets a 504 with a messa
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import queue
@@ -76,6 +77,7 @@ class Evaluator:
                 "pillars.server.evaluator",
                 str(theirs.fileno()),
                 str(memory_mib),
+                str(os.getpid()),  # the evaluator ends itself when this process is gone
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
@@ -186,9 +188,16 @@ class EvaluatorPool:
                         poller.unregister(client.fileno())
                     client = None  # stop watching it
             except (EOFError, OSError) as err:
+                code = ev.exit_code()
+                # The query's digest, not its text: it may be long, or private.
+                digest = hashlib.sha256(job.query.encode("utf-8")).hexdigest()[:16]
                 # Rust aborts (SIGABRT) when an allocation fails under the memory limit.
-                if ev.exit_code() == -signal.SIGABRT:
+                if code == -signal.SIGABRT:
+                    log.warning("evaluator %d ran out of memory on query sha256:%s (%d chars)",
+                                ev.proc.pid, digest, len(job.query))  # fmt: skip
                     raise OutOfMemory() from err
+                log.error("evaluator %d died (exit %s) on query sha256:%s (%d chars); replaced",
+                          ev.proc.pid, code, digest, len(job.query))  # fmt: skip
                 raise EvaluatorFailed() from err
             finally:
                 if healthy:
