@@ -549,3 +549,21 @@ def test_names_proposes_the_iri_a_save_would_mint(studio: Studio) -> None:
     r = studio.write("POST", "/names", {"type": "pil:Nothing"})
     assert r.status_code == 400
     assert studio.snapshot() == before
+
+
+def test_a_save_that_would_break_an_anchor_or_a_parse_is_refused(studio: Studio) -> None:
+    created = studio.write("POST", "/resources", claim()).json()["iri"]
+    name = created.rsplit("/", 1)[1]
+    hand = studio.folder / "hand.ttl"
+    hand.write_text(
+        f"@prefix art: <{ART}> .\n@prefix pil: <https://w3id.org/pillars/ontology#> .\n"
+        f"art:thesis pil:hasEvidence art:ev-{name} .\n"
+    )
+    try:
+        refused(studio, "DELETE", f"/resources/ev-{name}", None, 409, "would break its anchor")
+        hand.write_text("@prefix art: <x> .\nart:a art:b .\n")  # line 2 lacks its object
+        data = refused(studio, "POST", "/resources", claim(1026, 1042), 409, "does not parse")
+        assert data["file"] == f"instances/{SLUG}/hand.ttl"
+        assert data["line"] == 2
+    finally:
+        hand.unlink()
