@@ -40,7 +40,9 @@ def paragraph_sentences(text: str) -> list[tuple[int, int, str]]:
     return [(start + s.start, start + s.end, s.text) for s in sentences]
 
 
-def studio_saves(root: Path, sentences: list[tuple[int, int, str]]) -> tuple[float, list[float]]:
+def studio_saves(
+    root: Path, sentences: list[tuple[int, int, str]]
+) -> tuple[float, list[float], list[float]]:
     app = create_app(root, token=TOKEN)
     with serve(app) as server:
         base = f"http://127.0.0.1:{server.server_port}/api/articles/{SLUG}"
@@ -48,7 +50,7 @@ def studio_saves(root: Path, sentences: list[tuple[int, int, str]]) -> tuple[flo
         requests.get(base, timeout=120).raise_for_status()
         first = time.perf_counter() - t0
         headers = {"X-Pillars-Token": TOKEN}
-        times = []
+        times, reads = [], []
         for n, (start, end, sentence) in enumerate(sentences, 1):
             body = {
                 "type": "pil:Claim",
@@ -60,7 +62,10 @@ def studio_saves(root: Path, sentences: list[tuple[int, int, str]]) -> tuple[flo
             r = requests.post(base + "/resources", json=body, headers=headers, timeout=120)
             times.append(time.perf_counter() - t0)
             r.raise_for_status()
-    return first, times
+            t0 = time.perf_counter()  # the page then reads the article again to redraw it
+            requests.get(base, timeout=120).raise_for_status()
+            reads.append(time.perf_counter() - t0)
+    return first, times, reads
 
 
 def hand_route(root: Path, sentences: list[tuple[int, int, str]]) -> list[tuple[float, float]]:
@@ -109,7 +114,7 @@ def main() -> None:
             shutil.copytree(REPO / part, root / part)
         text = (root / "instances" / SLUG / "text.txt").read_text(encoding="utf-8")
         sentences = paragraph_sentences(text)
-        first, saves = studio_saves(root, (sentences * 3)[: args.statements])
+        first, saves, reads = studio_saves(root, (sentences * 3)[: args.statements])
         (root / "instances" / SLUG / "studio.ttl").unlink()
         hand = hand_route(root, sentences[: args.hand])
     print(f"paragraph: {len(sentences)} sentences; studio saves: {len(saves)}")
@@ -117,6 +122,9 @@ def main() -> None:
     print(
         f"save + check over HTTP: median {statistics.median(saves):.2f} s, "
         f"max {max(saves):.2f} s, min {min(saves):.2f} s"
+    )
+    print(
+        f"the page's reading of the article after a save: median {statistics.median(reads):.2f} s"
     )
     for n, (anchor, check) in enumerate(hand, 1):
         print(f"hand route, statement {n}: pillars anchor {anchor:.2f} s", end="")
