@@ -8,13 +8,15 @@ in-memory store (reloaded by each process from bytes, far faster than re-parsing
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,9 +74,35 @@ def build_disk_store(
     if path.exists() and any(path.iterdir()) and not (path / MARKER).is_file():
         raise StoreError(f"{path}: folder is not empty and is not a Pillars store; not touching it")
     path.parent.mkdir(parents=True, exist_ok=True)
+    with _build_lock(path):
+        return _build(path, corpus, finish)
+
+
+@contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """One build at a time in `path`'s folder (a lock on the folder itself, so no lock file is
+    left beside the store); holding it, the leftovers of builds that were killed (folders
+    beside `path`) are removed, so killed loads do not pile up."""
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(
+                f"{path.parent}: another `pillars load` is building a store in this folder"
+            ) from None
+        for kind in ("building", "old", "nquads"):
+            for leftover in path.parent.glob(f".{path.name}.{kind}-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+        yield
+    finally:
+        os.close(folder)  # releases the lock
+
+
+def _build(path: Path, corpus: Corpus, finish: Callable[[Path], None] | None) -> int:
     building = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.building-"))
     try:
-        total, counts = _write_store(building, corpus.sources)  # may raise CorpusError
+        total, counts = _write_store(building, corpus.sources, f".{path.name}.nquads-")
         (building / STATS).write_text(json.dumps(counts, indent=1, sort_keys=True), "utf-8")
         (building / MARKER).write_text(f"Pillars store of {corpus.root}\n", encoding="utf-8")
         if finish is not None:
@@ -92,12 +120,14 @@ def build_disk_store(
     return total
 
 
-def _write_store(folder: Path, sources: Iterable[GraphSource]) -> tuple[int, dict[str, int]]:
+def _write_store(
+    folder: Path, sources: Iterable[GraphSource], temporary_prefix: str
+) -> tuple[int, dict[str, int]]:
     # Through an N-Quads file and the bulk loader, which writes sorted tables directly. Each
     # source is parsed and written out before the next, so memory holds one article's quads,
     # not the corpus's (10,000 articles held as one list peaked at ~11 GiB).
     total = 0
-    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".pillars-nquads-") as tmp:
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=temporary_prefix) as tmp:
         dump = Path(tmp) / "corpus.nq"
         with dump.open("wb") as out:
             for source in sources:

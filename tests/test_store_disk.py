@@ -5,10 +5,12 @@ Also: a broken corpus stops `load` and `serve` with file:line:column, and nothin
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,3 +152,35 @@ def test_a_disk_store_server_stops_cleanly(disk_store: Path, how: str) -> None:
     log = "".join(server.log)
     assert code == 0, log[-2000:]
     assert not re.search(r"terminate called|was sent SIG(ABRT|SEGV|KILL)|Traceback", log), log
+
+
+def test_a_killed_load_leaves_nothing_behind_the_next_load(tmp_path: Path) -> None:
+    # Ten kill -9 of `pillars load` left ten temporary folders (issue 17).
+    store = tmp_path / "store"
+    for _ in range(2):
+        command = [*pillars_command(), "load", "--store", str(store)]
+        loading = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".store.building-*")) and loading.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        loading.send_signal(signal.SIGKILL)
+        loading.wait(10)
+    assert list(tmp_path.glob(".store.*-*")), "the killed loads left their folders"
+    done = run("load", "--store", str(store))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+    assert (store / MARKER).is_file()
+
+
+def test_two_loads_of_one_store_do_not_run_at_once(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    folder = os.open(tmp_path, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)  # as a running `pillars load` holds it
+        done = run("load", "--store", str(store))
+    finally:
+        os.close(folder)
+    assert done.returncode == 1
+    assert "another `pillars load` is building a store in this folder" in done.stderr
+    assert not store.exists()
