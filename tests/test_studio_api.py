@@ -567,3 +567,21 @@ def test_a_save_that_would_break_an_anchor_or_a_parse_is_refused(studio: Studio)
         assert data["line"] == 2
     finally:
         hand.unlink()
+
+
+def test_an_actor_added_to_the_shared_vocabulary_meanwhile_is_known(studio: Studio) -> None:
+    actors = studio.root / "instances" / "shared" / "actors.ttl"
+    original = actors.read_bytes()
+    try:
+        actors.write_bytes(
+            original + b'\nactor:test-person a pil:Person ; rdfs:label "Test Person"@en .\n'
+        )
+        r = requests.get(studio.api("/search"), params={"q": "test person"}, timeout=TIMEOUT)
+        assert [hit["name"] for hit in r.json()["results"]] == ["actor:test-person"]
+        r = studio.write(
+            "POST", "/resources/actor:test-person/evidence", {"start": 1026, "end": 1042}
+        )
+        assert r.status_code == 201, r.text
+        assert not [f for f in r.json()["findings"] if f["severity"] == "Violation"]
+    finally:
+        actors.write_bytes(original)

@@ -54,13 +54,16 @@ class Workspace:
     lock: threading.RLock = field(default_factory=threading.RLock)
     checks: dict[str, ArticleCheck] = field(default_factory=dict)
     undo: dict[str, list[list[FileState]]] = field(default_factory=dict)
+    base_signature: tuple[tuple[str, int, int], ...] = ()
 
     @classmethod
     def open(cls, root: Path) -> Workspace:
         root = root.resolve()
         ontology = sorted((root / "ontology").glob("*.ttl"))
         shapes = sorted((root / "shapes").glob("*.ttl"))
-        return cls(root, vocab.load(ontology, shapes), load_context(root))
+        workspace = cls(root, vocab.load(ontology, shapes), load_context(root))
+        workspace.base_signature = _base_signature(root)
+        return workspace
 
     def slugs(self) -> list[str]:
         return [p.name for p in article_folders(self.root) if p.name != SHARED_SLUG]
@@ -69,6 +72,16 @@ class Workspace:
         return load_article(self.root, slug)
 
     def check(self, slug: str) -> ArticleCheck:
+        """The article's check, against the shared vocabulary and shapes as they are now
+        (an edit of instances/shared/ or shapes/ while the studio runs is picked up)."""
+        now = _base_signature(self.root)
+        if now != self.base_signature:
+            ontology = sorted((self.root / "ontology").glob("*.ttl"))
+            shapes = sorted((self.root / "shapes").glob("*.ttl"))
+            self.vocabulary = vocab.load(ontology, shapes)
+            self.context = load_context(self.root)
+            self.base_signature = now
+            self.checks.clear()
         if slug not in self.checks:
             self.checks[slug] = ArticleCheck(self.context)
         return self.checks[slug]
@@ -84,6 +97,16 @@ class Workspace:
         stack = self.undo.setdefault(slug, [])
         stack.append(states)
         del stack[:-UNDO_DEPTH]
+
+
+def _base_signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Size and time of the ontology, shapes and shared files: what every check rests on."""
+    found = []
+    for part in ("ontology", "shapes", f"instances/{SHARED_SLUG}"):
+        for path in sorted((root / part).glob("*.ttl")):
+            stat = path.stat()
+            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
 
 
 def _note(found: Shared, t: ox.Triple, where: str) -> None:
