@@ -42,11 +42,15 @@ def hash_files(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def unit_key(base: str, files: Sequence[Path], text_file: Path | None) -> str:
+def own_hash(files: Sequence[Path], text_file: Path | None) -> str:
+    """The hash of one article's own files and text."""
+    return hash_files([*files, *([text_file] if text_file is not None else [])])
+
+
+def unit_key(base: str, own: str) -> str:
     """The key of one article: `base` (the checks, their versions and the files behind what
-    they need: ontology, shapes, shared vocabulary) plus the article's own files."""
-    own = [*files, *([text_file] if text_file is not None else [])]
-    return hashlib.sha256(f"{base}:{hash_files(own)}".encode()).hexdigest()
+    they need: ontology, shapes, shared vocabulary) plus `own_hash` of the article."""
+    return hashlib.sha256(f"{base}:{own}".encode()).hexdigest()
 
 
 def versions() -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pillars.check import Finding, registry
-from pillars.check.cache import Cache, default_cache_dir, hash_files, unit_key, versions
+from pillars.check.cache import Cache, default_cache_dir, hash_files, own_hash, unit_key, versions
 from pillars.check.locate import short, shorten_all
 from pillars.check.registry import (
     Check,
@@ -99,6 +99,7 @@ class _Run:
     reports: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cached: int = 0  # units whose per-article results came from the cache
+    own: dict[GraphSource, str] = field(default_factory=dict)  # own_hash, read once per run
 
     @property
     def read_cache(self) -> bool:
@@ -113,7 +114,8 @@ class _Run:
 
     def job(self, units: Sequence[GraphSource], scope: Scope) -> Job:
         jobs = self.options.jobs or os.cpu_count() or 1
-        return Job(self.inputs, tuple(units), scope, jobs, self.options.want_shacl_report)
+        want = self.options.want_shacl_report
+        return Job(self.inputs, tuple(units), scope, jobs, want, earlier=tuple(self.findings))
 
     def base(self, checks: Sequence[Check]) -> str:
         """What every cache key of these checks hashes: the versions, the checks, the files
@@ -123,6 +125,16 @@ class _Run:
         parts += [f"{n.name}={hash_files(self.inputs.files_of(n))}" for n in needs]
         parts.append(hash_files([p for c in checks for p in c.code]))
         return hashlib.sha256(":".join(parts).encode()).hexdigest()
+
+    def own_hash(self, unit: GraphSource) -> str:
+        if unit not in self.own:
+            self.own[unit] = own_hash(unit.files, unit.text_file)
+        return self.own[unit]
+
+    def keys(self, checks: Sequence[Check]) -> dict[GraphSource, str]:
+        """The cache key of each unit for these checks."""
+        base = self.base(checks)
+        return {u: unit_key(base, self.own_hash(u)) for u in self.inputs.units}
 
     def split(self, keys: dict[GraphSource, str]) -> list[GraphSource]:
         """Take what the cache holds for these units; returns the units still to check."""
@@ -136,8 +148,7 @@ class _Run:
         return todo
 
     def per_article(self, checks: list[Check]) -> None:
-        base = self.base(checks)
-        keys = {u: unit_key(base, u.files, u.text_file) for u in self.inputs.units}
+        keys = self.keys(checks)
         todo = self.split(keys)
         self.cached += len(keys) - len(todo)
         context: Context | None = None
@@ -158,12 +169,11 @@ class _Run:
                 self.cache.put(keys[unit], found)
 
     def batched(self, check: Check) -> None:
-        base = self.base([check])
-        keys = {u: unit_key(base, u.files, u.text_file) for u in self.inputs.units}
+        keys = self.keys([check])
         todo = self.split(keys)
         if not todo:
             return
-        found = check.run(replace(self.job(todo, Scope.BATCH), earlier=tuple(self.findings)))
+        found = check.run(self.job(todo, Scope.BATCH))
         self.reports.extend(found.reports)
         remember = self.remember([check])
         for unit in todo:
@@ -173,18 +183,18 @@ class _Run:
                     self.cache.put(keys[unit], found.by_unit[unit.graph])
 
     def once(self, checks: list[Check]) -> None:
-        every = [p for s in self.inputs.corpus.sources for p in s.files]
-        every += [u.text_file for u in self.inputs.units if u.text_file is not None]
-        key = hashlib.sha256(f"corpus:{self.base(checks)}:{hash_files(every)}".encode()).hexdigest()
+        # Everything: the ontology and the shapes, and every unit's own files and text.
+        units = self.inputs.units
+        rest = [p for s in self.inputs.corpus.sources if s not in units for p in s.files]
+        every = [self.base(checks), hash_files(rest), *(self.own_hash(u) for u in units)]
+        key = hashlib.sha256(("corpus:" + ":".join(every)).encode()).hexdigest()
         hit = self.cache.get(key) if self.read_cache else None
         if hit is not None:
             self.findings.extend(hit)
             return
         found: list[Finding] = []
         for check in checks:
-            done = check.run(
-                replace(self.job(self.inputs.units, Scope.CORPUS), earlier=tuple(self.findings))
-            )
+            done = check.run(self.job(units, Scope.CORPUS))
             found.extend(done.all())
             self.reports.extend(done.reports)
         # A file that does not parse left the corpus half loaded: do not remember that.
