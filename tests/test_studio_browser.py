@@ -101,14 +101,17 @@ def pick(page: Any, path: str, query: str, name: str) -> None:
     field.locator(".results button", has_text=f"({name},").click()
 
 
-def create_claim(page: Any, start: int, end: int, label: str, supports: tuple[str, str]) -> None:
+def create_claim(
+    page: Any, start: int, end: int, label: str, supports: tuple[str, str], name: str
+) -> None:
+    """Select text[start:end], make a pil:Claim supporting `supports`, wait for its save."""
     assert select(page, start, end)
     page.locator("#new-resource").click()
     page.locator("#form-class").select_option("pil:Claim")
     page.locator("#form-label").fill(label)
     pick(page, "pil:supports", *supports)
     page.locator("#form-save").click()
-    expect(page.locator("#status")).to_contain_text("saved")
+    expect(page.locator("#status")).to_contain_text(f"saved {name} in")
 
 
 def test_select_a_phrase_and_make_a_claim_that_supports_the_thesis(
@@ -151,11 +154,12 @@ def check(studio: Studio) -> dict[str, Any]:
 
 
 def test_a_link_of_the_wrong_kind_shows_a_finding_until_fixed(page: Any, studio: Studio) -> None:
-    create_claim(
-        page, 1026, 1106, "Economic factors fail to explain relations", ("thesis", "art:thesis")
-    )
+    label = "Economic factors fail to explain relations"
     supported = "art:claim-economic-factors-fail-explain"
-    create_claim(page, 1110, 1144, "Trade is small", ("economic factors", supported))
+    create_claim(page, 1026, 1106, label, ("thesis", "art:thesis"), supported[4:])
+    create_claim(
+        page, 1110, 1144, "Trade is small", ("economic factors", supported), "claim-trade-small"
+    )
     # The supported phrase names what is at stake, not a claim: the link to it is now wrong.
     page.locator(f"#text span.hl[data-resources~='{supported}']").first.click()
     page.locator(f".card[data-name='{supported}'] button", has_text="Edit").click()
@@ -194,7 +198,7 @@ def test_accept_a_drafted_citation_and_reject_another(page: Any, studio: Studio)
 
 
 def test_undo_the_last_save(page: Any, studio: Studio) -> None:
-    create_claim(page, 1110, 1144, "Trade is small", ("thesis", "art:thesis"))
+    create_claim(page, 1110, 1144, "Trade is small", ("thesis", "art:thesis"), "claim-trade-small")
     assert (studio.folder / "studio.ttl").exists()
     page.locator("#undo").click()
     expect(page.locator("#status")).to_contain_text("undone")
@@ -211,7 +215,7 @@ def test_add_a_selection_as_evidence_of_a_shared_actor(page: Any, studio: Studio
 
 
 def test_link_two_spans_by_dragging(page: Any, studio: Studio) -> None:
-    create_claim(page, 1110, 1144, "Trade is small", ("thesis", "art:thesis"))
+    create_claim(page, 1110, 1144, "Trade is small", ("thesis", "art:thesis"), "claim-trade-small")
     page.locator("#link-mode").click()
     source = page.locator("#text span.hl[data-resources~='art:claim-trade-small']").first
     target = page.locator("#text span.hl[data-resources~='art:claim-economic-factors-fail']").first

@@ -59,12 +59,19 @@ def read_file(path: Path) -> ParsedFile:
     if hit is not None and hit.signature == sig:
         return hit
     quads = parse_turtle(path, "urn:x-pillars:studio")
+    return remember(path, [ox.Triple(q.subject, q.predicate, q.object) for q in quads], sig)
+
+
+def remember(
+    path: Path, triples: list[ox.Triple], sig: tuple[int, int] | None = None
+) -> ParsedFile:
+    """Cache `triples` as the content of `path` (the studio just wrote and verified them)."""
     default = ox.DefaultGraph()
     parsed = ParsedFile(
         path,
-        sig,
-        tuple(ox.Triple(q.subject, q.predicate, q.object) for q in quads),
-        tuple(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads),
+        sig or signature(path),
+        tuple(triples),
+        tuple(ox.Quad(t.subject, t.predicate, t.object, default) for t in triples),
     )
     with _CACHE_LOCK:
         _CACHE[path] = parsed

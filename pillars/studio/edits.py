@@ -27,7 +27,7 @@ from pillars.studio.article import (
     STUDIO_FILE,
     Article,
     NotFound,
-    read_file,
+    remember,
 )
 from pillars.studio.turtle import EVIDENCE, HAS_EVIDENCE, RDF_TYPE, RDFS_LABEL, val
 from pillars.studio.workspace import FileState, Workspace
@@ -335,25 +335,26 @@ class Editor:
     def drafts(self, article: Article, names: Iterable[str], accept: bool) -> Outcome:
         studio = set(article.triples(STUDIO_FILE))
         draft = set(article.triples(DRAFT_FILE))
+        index = DraftIndex(draft)
         touched: set[str] = set()
         first = ""
+        moved: set[ox.Triple] = set()
         for name in names:
             iri = self.iri_of(article, name)
             first = first or iri
-            unit = draft_unit(draft, iri, self.name(article, iri))
+            unit = index.unit(iri, self.name(article, iri)) - moved
             if accept:
-                unit |= _carried(draft, unit)
-                draft -= unit
+                unit |= index.carried(unit) - moved
                 studio |= {t for t in unit if t.predicate.value != DRAFT}
-            else:
-                draft -= unit
-                draft = _drop_pointing(draft, {val(t.subject) for t in unit})
+            moved |= unit
             touched |= {val(t.subject) for t in unit} | _objects(unit)
         if not first:
             raise Refused(400, "no draft named: give at least one")
-        return self.commit(
-            article, studio, draft, touched, first, STUDIO_FILE if accept else DRAFT_FILE
-        )
+        draft -= moved
+        if not accept:
+            draft = _drop_pointing(draft, {val(t.subject) for t in moved})
+        file = STUDIO_FILE if accept else DRAFT_FILE
+        return self.commit(article, studio, draft, touched, first, file)
 
     def undo(self, article: Article) -> Outcome:
         stack = self.ws.undo.get(article.slug) or []
@@ -545,11 +546,11 @@ class Editor:
             self._verify(article, path, triples, text)
         self._dangling(article, {p.name: t for p, t, _ in plans})
         states = []
-        for path, _triples, text in plans:
+        for path, triples, text in plans:
             before = path.read_bytes() if path.exists() else None
             write_text_atomically(path, text)
             states.append(FileState(path, before, text.encode("utf-8")))
-            read_file(path)
+            remember(path, list(triples))  # verified above: no need to parse it again
         self.ws.push_undo(article.slug, states)
         retyped = _retyped(article, {p.name: t for p, t, _ in plans})
         names = turtle.Names(article.namespace)
@@ -567,8 +568,15 @@ class Editor:
             raise Refused(409, f"{path.name} would not parse: {err}; nothing was written") from err
         if back != triples:
             raise Refused(409, f"{path.name} would not read back as written; nothing was written")
+        # Only a break the save brings is refused: a draft the drafter got wrong must stay
+        # rejectable (the check reports it), and moving it to studio.ttl brings nothing new.
+        owned = [t for n in (STUDIO_FILE, DRAFT_FILE) for t in article.triples(n)]
+        before = set(anchor_problems(article.text, owned))
         for problem in anchor_problems(article.text, triples):
-            raise Refused(409, f"the save would break an anchor: {problem}; nothing was written")
+            if problem not in before:
+                raise Refused(
+                    409, f"the save would break an anchor: {problem}; nothing was written"
+                )
 
     def _dangling(self, article: Article, new: Mapping[str, set[ox.Triple]]) -> None:
         """Refuse a save after which a pil:hasEvidence points to evidence no file declares."""
@@ -671,42 +679,45 @@ def _drop_pointing(triples: set[ox.Triple], removed: set[str]) -> set[ox.Triple]
     }
 
 
-def draft_unit(draft: set[ox.Triple], iri: str, name: str) -> set[ox.Triple]:
-    """The triples of one draft unit (see the contract in NOTES.md / issue 13)."""
-    drafted = {
-        val(t.subject) for t in draft if t.predicate.value == DRAFT and val(t.object) == "true"
-    }
-    if iri not in drafted:
-        raise NotFound(f"no draft {name} in draft.ttl")
-    own = {t for t in draft if val(t.subject) == iri}
-    is_ev = any(t.predicate.value == RDF_TYPE and val(t.object) == EVIDENCE for t in own)
-    if is_ev:
-        mentions = {
-            t
-            for t in draft
-            if t.predicate.value == HAS_EVIDENCE
-            and val(t.object) == iri
-            and val(t.subject) not in drafted
+class DraftIndex:
+    """draft.ttl's triples by subject, and which subjects are drafts (built once per write)."""
+
+    def __init__(self, draft: set[ox.Triple]) -> None:
+        self.by_subject: dict[str, set[ox.Triple]] = {}
+        self.mentions: dict[str, set[ox.Triple]] = {}
+        for t in draft:
+            self.by_subject.setdefault(val(t.subject), set()).add(t)
+        self.drafted = {
+            val(t.subject) for t in draft if t.predicate.value == DRAFT and val(t.object) == "true"
         }
-        if not mentions:
-            raise NotFound(
-                f"{name} is the evidence of a drafted statement, not a draft of its own: "
-                "accept or reject that statement"
-            )
-        return own | mentions
-    evidence = {
-        val(t.object) for t in own if t.predicate.value == HAS_EVIDENCE and val(t.object) in drafted
-    }
-    return own | {t for t in draft if val(t.subject) in evidence}
+        for t in draft:
+            if t.predicate.value == HAS_EVIDENCE and val(t.subject) not in self.drafted:
+                self.mentions.setdefault(val(t.object), set()).add(t)
 
+    def unit(self, iri: str, name: str) -> set[ox.Triple]:
+        """The triples of one draft unit (the draft contract, issue 13 and COMMON.md)."""
+        if iri not in self.drafted:
+            raise NotFound(f"no draft {name} in draft.ttl")
+        own = self.by_subject.get(iri, set())
+        if any(t.predicate.value == RDF_TYPE and val(t.object) == EVIDENCE for t in own):
+            mentions = self.mentions.get(iri, set())
+            if not mentions:
+                raise NotFound(
+                    f"{name} is the evidence of a drafted statement, not a draft of its own: "
+                    "accept or reject that statement"
+                )
+            return own | mentions
+        unit = set(own)
+        for t in own:
+            if t.predicate.value == HAS_EVIDENCE and val(t.object) in self.drafted:
+                unit |= self.by_subject.get(val(t.object), set())
+        return unit
 
-def _carried(draft: set[ox.Triple], unit: set[ox.Triple]) -> set[ox.Triple]:
-    """What an accepted citation takes along: its still-draft Source and citedFor claim."""
-    drafted = {
-        val(t.subject) for t in draft if t.predicate.value == DRAFT and val(t.object) == "true"
-    }
-    extra: set[ox.Triple] = set()
-    for t in unit:
-        if t.predicate.value in (PIL + "citesWork", PIL + "citedFor") and val(t.object) in drafted:
-            extra |= draft_unit(draft, val(t.object), val(t.object))
-    return extra - unit
+    def carried(self, unit: set[ox.Triple]) -> set[ox.Triple]:
+        """What an accepted citation takes along: its still-draft Source and citedFor claim."""
+        extra: set[ox.Triple] = set()
+        for t in unit:
+            if t.predicate.value in (PIL + "citesWork", PIL + "citedFor"):
+                if val(t.object) in self.drafted:
+                    extra |= self.unit(val(t.object), val(t.object))
+        return extra - unit

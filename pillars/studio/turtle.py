@@ -125,7 +125,7 @@ def subject_order(triples: list[ox.Triple], names: Names) -> list[str]:
 
 def blocks(triples: Iterable[ox.Triple], names: Names) -> list[str]:
     """One Turtle block per subject, in writing order."""
-    listed = sorted(set(triples), key=str)
+    listed = list(set(triples))  # the order comes from subject_order and the sorts below
     by_subject: dict[str, list[ox.Triple]] = {}
     for t in listed:
         by_subject.setdefault(val(t.subject), []).append(t)
