@@ -14,6 +14,7 @@ import pytest
 import requests
 from studio_fixture import (
     ART,
+    DRAFT_BODY,
     SLUG,
     TIMEOUT,
     TOKEN,
@@ -23,7 +24,7 @@ from studio_fixture import (
     write_draft,
 )
 
-from pillars.draft.seal import is_untouched
+from pillars.draft.seal import is_untouched, seal
 
 THESIS_LINE = 326  # article.ttl: "art:thesis a pil:Thesis ;" (counted by hand)
 TEXT_LENGTH = 39868  # code points of text.txt
@@ -600,3 +601,19 @@ def test_check_with_owl_on_request(studio: Studio) -> None:
     assert r.status_code == 200, r.text
     assert [(f["check"], f["severity"]) for f in r.json()["findings"]] == [("shacl", "Info")]
     assert studio.snapshot() == before
+
+
+def test_a_draft_with_a_wrong_anchor_can_still_be_rejected(studio: Studio) -> None:
+    broken = DRAFT_BODY + (
+        "\nart:claim-draft-broken a pil:Claim ;\n    pil:hasEvidence art:ev-claim-draft-broken ;\n"
+        "    pil:draft true .\n\nart:ev-claim-draft-broken a pil:Evidence ;\n"
+        '    oa:exact "Economic factors" ;\n    oa:start 1027 ;\n    oa:end 1043 ;\n'
+        "    pil:inText art:text ;\n    pil:draft true .\n"
+    )
+    (studio.folder / "draft.ttl").write_text(seal(broken), encoding="utf-8")
+    data = requests.get(studio.api(""), timeout=TIMEOUT).json()
+    assert any(f["resource"] == ART + "ev-claim-draft-broken" for f in data["findings"])
+    r = studio.write("POST", "/drafts/claim-draft-broken/reject")
+    assert r.status_code == 200, r.text
+    assert "claim-draft-broken" not in (studio.folder / "draft.ttl").read_text()
+    assert not any(f.get("resource") == ART + "ev-claim-draft-broken" for f in r.json()["findings"])
