@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from pillars.check import Finding
 from pillars.namespaces import PIL
 from pillars.studio import turtle, vocab
-from pillars.studio.article import DRAFT, DRAFT_FILE, OWNED_FILES, Article
+from pillars.studio.article import DRAFT, OWNED_FILES, Article
 from pillars.studio.turtle import EVIDENCE, HAS_EVIDENCE, RDF_TYPE, RDFS_LABEL, val
 from pillars.studio.workspace import Shared, Workspace
 
@@ -208,10 +208,8 @@ def search(
 
 
 def owned_file_text(article: Article, name: str) -> str | None:
-    if name not in OWNED_FILES and not (article.folder / name).is_file():
-        return None
+    """The text of one Turtle file of the folder ("" for a studio file not written yet)."""
     path = article.folder / name
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
-
-
-__all__ = ["article_json", "vocabulary_json", "search", "owned_file_text", "DRAFT_FILE"]
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    return "" if name in OWNED_FILES else None

@@ -273,6 +273,14 @@ function resourceCard(r) {
   }
   if (r.owner === "hand") actions.append(el("span", { class: "meta" }, "written by hand: edit it in its file"));
   card.append(actions);
+  // Drafted mentions of a curated or shared resource: accepted or rejected one by one here.
+  const mentions = r.draft ? [] : r.evidence.filter((ev) => ev.draft);
+  if (mentions.length) {
+    card.append(el("ul", { class: "props" }, mentions.map((ev) => el("li", { dataset: { draft: localName(ev.name) } },
+      `drafted mention “${ev.exact}” `,
+      el("button", { type: "button", onclick: () => draftAction([localName(ev.name)], "accept") }, "Accept"),
+      el("button", { type: "button", onclick: () => draftAction([localName(ev.name)], "reject") }, "Reject")))));
+  }
   return card;
 }
 
