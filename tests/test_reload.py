@@ -54,6 +54,7 @@ def test_an_added_resource_is_served_within_two_seconds(
     corpus: Path, server: ServerProcess
 ) -> None:
     assert ask(server.url) is False
+    time.sleep(1.0)  # a server just started is still starting the evaluators of the next reload
     extra = corpus / "instances" / SLUG / "reload-probe.ttl"
     extra.write_text(
         "@prefix art: <https://w3id.org/pillars/id/iranian-russian-security-convergence/> .\n"
@@ -61,7 +62,8 @@ def test_an_added_resource_is_served_within_two_seconds(
         'art:claim-reload-probe rdfs:label "A probe of the reload" .\n',
         encoding="utf-8",
     )
-    assert seconds_until("true", server.url, 10) < 2.0
+    took = seconds_until("true", server.url, 10)
+    assert took < 2.0, [line for line in server.log if "reload:" in line]
     extra.unlink()
     assert seconds_until("false", server.url, 10) < 2.0
 

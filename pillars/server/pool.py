@@ -68,7 +68,8 @@ def evaluator_environment(parent: Mapping[str, str]) -> dict[str, str]:
 class Evaluator:
     """One child process and our end of its socket."""
 
-    def __init__(self, source: StoreSource, memory_mib: int = 0) -> None:
+    def __init__(self, source: StoreSource | None, memory_mib: int = 0) -> None:
+        """Start the process; it waits for `source` (given later, for a spare) in `load`."""
         ours, theirs = socket.socketpair()
         self.proc = subprocess.Popen(
             [
@@ -89,6 +90,7 @@ class Evaluator:
 
     def load(self) -> None:
         """Send the store source; the child opens it and answers "ready"."""
+        assert self.source is not None, "a spare evaluator is given its source first"
         self.conn.send(self.source)
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
@@ -123,8 +125,10 @@ class EvaluatorPool:
         self._started = False
         self._closed = False
 
-    def start(self) -> None:
-        """Start every evaluator at once (they open the store in parallel), wait for all."""
+    def start(self, spares: list[Evaluator] | None = None) -> None:
+        """Start every evaluator at once (they open the store in parallel), wait for all.
+        `spares`: processes started earlier that wait for a store (`Evaluator(None)`), used
+        first, so a reload does not wait for interpreters to start."""
         if self._started:  # every query calls this: no lock once started
             return
         with self._start_lock:
@@ -132,7 +136,12 @@ class EvaluatorPool:
                 return
             # All children start their interpreters at once; only then does each get the store
             # (sending blocks until the child reads it), so start-up costs one child's time.
-            evaluators = [Evaluator(self.source, self.memory_mib) for _ in range(self.size)]
+            evaluators = (spares or [])[: self.size]
+            evaluators += [
+                Evaluator(self.source, self.memory_mib) for _ in range(self.size - len(evaluators))
+            ]
+            for ev in evaluators:
+                ev.source = self.source
             for ev in evaluators:
                 ev.load()
             for ev in evaluators:
