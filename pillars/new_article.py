@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from pillars.anchor import Anchor, locate, occurrences, turtle_string
+from pillars.anchor import Anchor, evidence_turtle, locate, occurrences, turtle_string
 from pillars.corpus import TEXT_FILE
 from pillars.namespaces import ID
 
@@ -310,7 +310,9 @@ def article_turtle(meta: Metadata, sections: list[PlacedSection], first_line: st
         if s.parent is not None:
             out.append(f"    pil:subsectionOf art:section-{s.parent} ;")
         out += [f"    pil:hasEvidence art:ev-section-{s.number} .", ""]
-        out += _evidence(f"art:ev-section-{s.number}", s.anchor, f"art:section-{s.number}")
+        block = evidence_turtle(f"art:ev-section-{s.number}", s.anchor, "art:text",
+                                f"art:section-{s.number}")  # fmt: skip
+        out += [*block.splitlines(), ""]
     out += [
         RULE + "What to add next",
         "#",
@@ -326,20 +328,6 @@ def article_turtle(meta: Metadata, sections: list[PlacedSection], first_line: st
         "",
     ]
     return "\n".join(out)
-
-
-def _evidence(subject: str, anchor: Anchor, section: str) -> list[str]:
-    return [
-        f"{subject} a pil:Evidence ;",
-        f"    oa:exact {turtle_string(anchor.exact)} ;",
-        f"    oa:prefix {turtle_string(anchor.prefix)} ;",
-        f"    oa:suffix {turtle_string(anchor.suffix)} ;",
-        f"    oa:start {anchor.start} ;",
-        f"    oa:end {anchor.end} ;",
-        "    pil:inText art:text ;",
-        f"    pil:inSection {section} .",
-        "",
-    ]
 
 
 def create(root: Path, meta: Metadata, text_file: Path, headings: list[Heading]) -> Path:
