@@ -30,7 +30,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from pillars.check import Finding, quotes, shacl
+from pillars.check import QUOTES, SHACL, SYNTAX, Finding, quotes, shacl
 from pillars.check.locate import SubjectIndex, short
 from pillars.check.units import is_shared
 from pillars.corpus import GraphSource, discover
@@ -95,7 +95,7 @@ class ArticleCheck:
     def _full(self, article: Article) -> None:
         source = _source(article)
         found = shacl.validate_source(source, self.context).findings
-        if not any(f.check == "syntax" for f in found):
+        if not any(f.check == SYNTAX for f in found):
             seen = {f.resource for f in found if f.resource}
             found += [f for f in quotes.check_article(source) if f.resource not in seen]
         self.findings = _sorted(found)
@@ -107,16 +107,16 @@ class ArticleCheck:
         focus = _neighbourhood(article, touched, retyped)
         source = _source(article)
         fresh = self._shacl_focus(article, source, focus)
-        kept = [f for f in self.findings if f.check == "shacl" and f.resource not in focus]
+        kept = [f for f in self.findings if f.check == SHACL and f.resource not in focus]
         owned = [article.folder / n for n in OWNED_FILES if (article.folder / n).is_file()]
         hand_quotes = [
             f
             for f in self.findings
-            if f.check == "quotes" and Path(f.file or "").name not in OWNED_FILES
+            if f.check == QUOTES and Path(f.file or "").name not in OWNED_FILES
         ]
         declared = set(article.evidence())
         had_own = any(
-            f.check == "quotes" and Path(f.file or "").name in OWNED_FILES for f in self.findings
+            f.check == QUOTES and Path(f.file or "").name in OWNED_FILES for f in self.findings
         )
         # The save re-checked every anchor of the studio's files before writing and refused
         # any break it brought (edits.Editor._verify, _dangling); with no quote finding in
