@@ -77,10 +77,36 @@ SETTINGS: tuple[Setting, ...] = (
         "Description and VoID. Empty: the URL each request arrived at.",
     ),
     Setting(
+        "front",
+        str,
+        "granian",
+        "HTTP server in front of the app. `granian`: compiled and event-driven, so a client "
+        "that sends its request slowly holds a socket, not a thread (headers and body must each "
+        "arrive within read_timeout). `gunicorn`: threads that read each request themselves; "
+        "a few slow clients can hold them all, but a client that half-closes its connection "
+        "after its request still gets the answer (granian closes such connections).",
+    ),
+    Setting(
+        "read_timeout",
+        float,
+        10.0,
+        "Seconds a client has to send a request's headers, and again its body (granian front). "
+        "A slow body gets 408; slow headers have the connection closed.",
+    ),
+    Setting(
+        "max_connections",
+        int,
+        4096,
+        "Open client connections per worker (granian front); beyond it new connections wait in "
+        "the listen queue until one closes. granian times out slow headers from their first "
+        "byte, so a connection that never sends one is bounded only by this limit (and by a "
+        "proxy's or firewall's limits per address).",
+    ),
+    Setting(
         "workers",
         int,
         1,
-        "Gunicorn worker processes, each with its own evaluators and result cache. One keeps "
+        "Web worker processes, each with its own evaluators and result cache. One keeps "
         "up with the evaluators when queries take milliseconds (1,000 articles on two cores); "
         "a second adds about 35 % to the rate of sub-millisecond queries (100 articles) and "
         "nearly doubles that of answers from the result cache (HTTP handling is Python, one "
@@ -90,7 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
         "threads",
         int,
         32,
-        "Threads per gunicorn worker (requests served at once). Keep it above "
+        "Threads per web worker running the app (requests served at once). Keep it above "
         "max_concurrent_queries, so that a full worker answers 503 instead of queueing.",
     ),
     Setting(
@@ -124,6 +150,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
+FRONTS = ("granian", "gunicorn")
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
@@ -146,6 +173,9 @@ class Settings:
     service_allowlist: tuple[str, ...] = _default("service_allowlist")
     max_concurrent_queries: int = _default("max_concurrent_queries")
     public_url: str = _default("public_url")
+    front: str = _default("front")
+    read_timeout: float = _default("read_timeout")
+    max_connections: int = _default("max_connections")
     workers: int = _default("workers")
     threads: int = _default("threads")
     evaluators: int = _default("evaluators")
@@ -154,7 +184,14 @@ class Settings:
     cache_max_age: int = _default("cache_max_age")
 
     def __post_init__(self) -> None:
-        positive = ("query_timeout", "max_rows", "max_request_bytes", "max_query_nesting")
+        positive = (
+            "query_timeout",
+            "max_rows",
+            "max_request_bytes",
+            "max_query_nesting",
+            "read_timeout",
+            "max_connections",
+        )
         for name in (*positive, "max_concurrent_queries"):
             if getattr(self, name) <= 0:
                 raise SettingError(f"setting {name}: must be greater than 0")
@@ -168,6 +205,8 @@ class Settings:
             raise SettingError("setting evaluator_memory: must be 0 (no limit) or more")
         if self.evaluators < 0:
             raise SettingError("setting evaluators: must be 0 (automatic) or more")
+        if self.front not in FRONTS:
+            raise SettingError(f"setting front: one of {', '.join(FRONTS)}, got {self.front!r}")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
             raise SettingError("setting public_url: must start with http:// or https://")
 

@@ -21,7 +21,7 @@ ASK = "ASK { ?s ?p ?o }"
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ServerProcess]:
-    with start_server("--workers", "1", "--threads", "4") as running:
+    with start_server("--front", "gunicorn", "--workers", "1", "--threads", "4") as running:
         yield running
 
 

@@ -1,4 +1,5 @@
-"""`pillars serve`: the app under gunicorn (pillars/server/serve.py), never Flask's own server."""
+"""`pillars serve`: the app under granian or gunicorn (pillars/server/serve.py), never Flask's
+own server."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ import click
 from pillars.cli.options import ROOT_OPTION, settings_from_options, settings_options
 from pillars.corpus import CorpusError, default_root
 from pillars.remote import RemoteError, is_endpoint
-from pillars.server.serve import PillarsServer, open_source
+from pillars.server.serve import AppSpec, open_source, run_server
 from pillars.store import StoreError, StoreSource
 
 
 def check_port_free(host: str, port: int) -> None:
-    """Refuse a port another server listens on, before loading anything: gunicorn would
-    print "serving on" first, retry for five seconds, then give up."""
+    """Refuse a port another server listens on, before loading anything: the server would
+    print "serving on" first, then fail or retry."""
     try:
         with socket.create_server((host, port)):
             pass
@@ -53,7 +54,7 @@ def check_port_free(host: str, port: int) -> None:
 def serve(
     host: str, port: int, store_dir: str | None, reload: bool, root: Path | None, **values: Any
 ) -> None:
-    """Serve the SPARQL endpoint and the site under gunicorn."""
+    """Serve the SPARQL endpoint and the site (granian, or gunicorn with --front gunicorn)."""
     settings = settings_from_options(values)
     if reload and store_dir is not None:
         raise click.BadParameter(
@@ -73,10 +74,10 @@ def serve(
         except (CorpusError, StoreError) as err:
             raise click.ClickException(str(err)) from err
     click.echo(f"Pillars: serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    server = PillarsServer(settings, source, host, port)
+    spec = AppSpec(settings, source)
     if root is not None:
-        server.queries_dir = root / "queries"
+        spec.queries_dir = root / "queries"
     if reload:
-        server.reload_root = (root or default_root()).resolve()
-    server.run()
+        spec.reload_root = (root or default_root()).resolve()
+    run_server(spec, host, port)
     sys.exit(0)

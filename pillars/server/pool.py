@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
+from typing import Protocol
 
 from pillars.server.evaluator import Answer, Job, decode_answer
 from pillars.store import StoreSource
@@ -149,11 +150,11 @@ class EvaluatorPool:
                 self._idle.put(ev)
             self._started = True
 
-    def run(self, job: Job, timeout: float, client: socket.socket | None = None) -> Answer:
+    def run(self, job: Job, timeout: float, client: ClientSignal | None = None) -> Answer:
         """Evaluate `job` within `timeout` seconds (waiting for a free evaluator included).
 
-        `client` is the requester's socket, if known: when it closes before the answer is
-        ready the query is stopped, so clients that gave up leave no work behind.
+        `client` tells whether the requester is gone, if the front knows: when it goes before
+        the answer is ready the query is stopped, so clients that gave up leave no work behind.
         """
         self.start()
         if not self._slots.acquire(blocking=False):
@@ -166,7 +167,7 @@ class EvaluatorPool:
                 raise TimedOut() from None
             healthy = False
             try:
-                if client is not None and _closed(client):
+                if client is not None and client.gone():
                     healthy = True  # the evaluator never saw the job
                     raise ClientGone()
                 ev.conn.send(job)
@@ -188,12 +189,12 @@ class EvaluatorPool:
                         return answer
                     if not ready:
                         raise ClientGone() if gone else TimedOut()
-                    if client is not None and _closed(client):
+                    if client is not None and client.gone():
                         # Most queries end within moments: let this one finish and keep its
                         # warm evaluator; one still computing after the grace period is killed.
                         gone = True
                         deadline = min(deadline, time.monotonic() + GONE_GRACE)
-                    if client is not None:  # gone, or readable with data (pipelining)
+                    if client is not None:  # gone, pipelined data, or a half-close
                         poller.unregister(client.fileno())
                     client = None  # stop watching it
             except (EOFError, OSError) as err:
@@ -243,14 +244,41 @@ class EvaluatorPool:
                 return
 
 
-def _closed(sock: socket.socket) -> bool:
-    """True if the peer closed the connection (a zero-byte peek), without consuming data."""
-    try:
-        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-    except BlockingIOError:
-        return False
-    except OSError:
-        return True
+class ClientSignal(Protocol):
+    """How the front tells the pool that a request's client is gone: `fileno` becomes readable
+    when something may have happened, and `gone` says whether the client left."""
+
+    def fileno(self) -> int: ...
+
+    def gone(self) -> bool: ...
+
+
+class SocketSignal:
+    """The signal of a client's own socket (gunicorn's front).
+
+    A FIN alone does not mean the client is gone: HTTP/1.0-style tools shut their sending side
+    after the request and still read the answer. Only a reset (or an error) proves the client
+    cannot read; a client that closed both sides looks like a half-close until the answer is
+    written, so its query runs to the end."""
+
+    __slots__ = ("sock",)
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def gone(self) -> bool:
+        try:
+            self.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True  # reset by the peer
+        poller = select.poll()
+        poller.register(self.sock.fileno(), select.POLLIN)
+        return any(ev & (select.POLLHUP | select.POLLERR) for _, ev in poller.poll(0))
 
 
 def run_once(job: Job, source: StoreSource, timeout: float, memory_mib: int) -> Answer:

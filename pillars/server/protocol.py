@@ -5,6 +5,7 @@ page, which answers exactly as the endpoint does."""
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 from flask import Response, request
 from werkzeug.datastructures import MultiDict
@@ -12,8 +13,17 @@ from werkzeug.datastructures import MultiDict
 from pillars.server.errors import HttpError, plain_text
 from pillars.server.evaluator import Answer, Job
 from pillars.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS, NegotiationError, negotiate
-from pillars.server.pool import Busy, ClientGone, EvaluatorFailed, OutOfMemory, TimedOut
+from pillars.server.pool import (
+    Busy,
+    ClientGone,
+    ClientSignal,
+    EvaluatorFailed,
+    OutOfMemory,
+    SocketSignal,
+    TimedOut,
+)
 from pillars.server.result_cache import matches as cache_matches
+from pillars.server.rsgi import HANGUP_KEY
 from pillars.server.scan import refused_service, scan, too_deep
 from pillars.server.state import state
 
@@ -67,8 +77,7 @@ def with_validators(resp: Response, etag: str) -> Response:
 def evaluate(job: Job, timeout: float) -> Answer:
     conf = state().settings
     try:
-        # gunicorn exposes the client's socket, so a query whose client has gone is stopped.
-        return state().pool.run(job, timeout, request.environ.get("gunicorn.socket"))
+        return state().pool.run(job, timeout, client_signal(request.environ))
     except Busy:
         raise HttpError(
             503,
@@ -92,6 +101,16 @@ def evaluate(job: Job, timeout: float) -> Answer:
         raise HttpError(
             503, "the query evaluator failed on this query and was restarted", {"Retry-After": "1"}
         ) from None
+
+
+def client_signal(environ: dict[str, Any]) -> ClientSignal | None:
+    """How a query stops when its client goes: granian's front sets a signal in the environ;
+    gunicorn's exposes the client's socket."""
+    signal = environ.get(HANGUP_KEY)
+    if signal is not None:
+        return cast(ClientSignal, signal)
+    sock = environ.get("gunicorn.socket")
+    return SocketSignal(sock) if sock is not None else None
 
 
 def respond(done: Answer) -> Response:
