@@ -165,4 +165,5 @@ def test_a_body_shorter_than_its_content_length_is_refused(live_server: str) -> 
             answer += chunk
     status = answer.split(b"\r\n", 1)[0]
     assert b" 400 " in status, answer[:300]
-    assert b"the body ended after 25 of its 1000 bytes (Content-Length)" in answer
+    # granian's front cannot tell how many bytes came; gunicorn's can
+    assert b"the body ended" in answer and b"1000 bytes (Content-Length)" in answer

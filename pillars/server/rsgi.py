@@ -143,13 +143,13 @@ class Bridge:
         if length in (None, "0") and "chunked" not in scope.headers.get("transfer-encoding", ""):
             return b""
         try:
-            return await asyncio.wait_for(self._collect(proto), self.read_timeout)
+            return await asyncio.wait_for(self._collect(proto, length), self.read_timeout)
         except TimeoutError:
             raise _Refused(
                 408, f"the request body did not arrive within read_timeout={self.read_timeout:g} s"
             ) from None
 
-    async def _collect(self, proto: Any) -> bytes:
+    async def _collect(self, proto: Any, length: str | None) -> bytes:
         # Whole, not chunk by chunk: granian's chunk iterator ends quietly on a malformed
         # chunked body, where reading it whole raises (and the client gets 400). So a chunked
         # body's size is checked once it has arrived, within the read timeout.
@@ -158,7 +158,12 @@ class Bridge:
         except (TimeoutError, asyncio.CancelledError):
             raise
         except Exception:
-            raise _Refused(400, "malformed request body (chunked encoding or length)") from None
+            broken = (
+                f"the body ended before its {length} bytes (Content-Length)"
+                if length is not None
+                else "malformed chunked request body"
+            )
+            raise _Refused(400, broken) from None
         if len(body) > self.max_body:
             raise _Refused(413, f"request body over max_request_bytes={self.max_body} bytes")
         return body
