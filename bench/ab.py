@@ -97,6 +97,11 @@ def main() -> None:
     parser.add_argument(
         "--minimal", action="store_true", help="also run flask-minimal (bench/minimal_front.py)"
     )
+    parser.add_argument(
+        "--oxigraph-memory",
+        action="store_true",
+        help="also run Oxigraph's server on an in-memory store of the same data",
+    )
     args = parser.parse_args()
     out = REPO / "bench" / "out" / f"n{args.articles}"
     store_dir = out / "pillars-store"
@@ -106,6 +111,8 @@ def main() -> None:
     running = [servers.start_oxigraph(out / "oxigraph-store", out)]
     if args.minimal:
         running.append(servers.start_flask_minimal(store_dir, out))
+    if args.oxigraph_memory:
+        running.append(servers.start_oxigraph_memory(out / "data.nq", out))
     try:
         for spec in args.variant:
             name, rest = spec.split("=", 1)

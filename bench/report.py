@@ -586,6 +586,19 @@ content negotiation cached (the Flask view 130 → 90 µs).
   load 0.88× / 0.86× against 0.85× / 0.81× of Oxigraph (4 / 16 clients). Other tunables
   tried (huge pages for malloc, mxfast, mmap and trim thresholds, running queries on a
   thread rather than the main thread) moved nothing beyond the noise.
+- **The front** (issue 17; `python -m bench.front`, 2026-12-03, 100 articles, the same
+  cached ASK on one keep-alive connection per client, rounds interleaved, a busy machine:
+  load 4): granian with Pillars' RSGI bridge answered 2,011 / 2,081 requests a second at 4 /
+  16 clients against gunicorn's 1,884 / 1,903 (1.07× / 1.09×), with the same web-worker CPU
+  per request (623 / 558 µs against 614 / 560 µs) and a lower p99 (3.2 / 13.7 ms against 5.2
+  / 15.9 ms). Parsing HTTP in Rust saves about what reading the body on the event loop and
+  handing the request to a thread cost: the gain of the new front is that slow clients cost
+  it sockets instead of threads, not speed. The uncached mix at 100 articles (`python -m
+  bench.ab --oxigraph-memory`, same hour, noisy): Oxigraph's server 1,491 / 2,145 QPS on
+  its on-disk store, 6,458 / 5,985 on its in-memory store (0.29-0.32 ms of CPU per query,
+  HTTP included), Pillars 579 / 636 (evaluators 1.28 ms and web worker 1.0 ms per query).
+  At this size the Python web layer alone costs more than Oxigraph's whole in-memory
+  answer, so ≥ 0.9× of it needs the answer path out of Python, not a faster engine.
 - **Closing the rest** would take an HTTP front that costs next to nothing (compiled code,
   with the evaluator pool behind it), which the issue's gunicorn requirement rules out, or
   a faster Python HTTP layer than gunicorn's, which no longer would be "as `pillars serve`

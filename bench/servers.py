@@ -21,6 +21,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import requests
+
 BENCH = Path(__file__).resolve().parent
 PEERS_BIN = BENCH / ".venv" / "bin"  # peers live in their own venv (see docs/benchmarks.md)
 PILLARS_BIN = Path(sys.executable).parent
@@ -144,6 +146,30 @@ def start_oxigraph(store: Path, out: Path) -> Server:
     proc = _spawn([*cmd, "--bind", f"127.0.0.1:{port}", "--union-default-graph"], log)
     server = Server("oxigraph", f"http://127.0.0.1:{port}/query", proc, 0.0, log=log)
     return _wait_first_answer(server, t)
+
+
+def start_oxigraph_memory(nquads: Path, out: Path) -> Server:
+    """Oxigraph's server on its in-memory store, filled with the dump over its Graph Store
+    endpoint (it has no load command for memory); the load is its start time."""
+    port = free_port()
+    log = out / "oxigraph-memory.log"
+    t = time.monotonic()
+    cmd = [str(PEERS_BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"]
+    proc = _spawn([*cmd, "--union-default-graph"], log)
+    server = Server("oxigraph-memory", f"http://127.0.0.1:{port}/query", proc, 0.0, log=log)
+    _wait_first_answer(server, t)
+    with nquads.open("rb") as data:
+        r = requests.post(
+            f"http://127.0.0.1:{port}/store",
+            data=data,
+            headers={"Content-Type": "application/n-quads"},
+            timeout=600,
+        )
+    if r.status_code >= 300:
+        server.stop()
+        raise RuntimeError(f"oxigraph-memory refused the dump: {r.status_code} {r.text[:200]}")
+    server.load_seconds = server.start_seconds = time.monotonic() - t
+    return server
 
 
 def start_flask_minimal(store: Path, out: Path) -> Server:
