@@ -586,6 +586,15 @@ content negotiation cached (the Flask view 130 → 90 µs).
   load 0.88× / 0.86× against 0.85× / 0.81× of Oxigraph (4 / 16 clients). Other tunables
   tried (huge pages for malloc, mxfast, mmap and trim thresholds, running queries on a
   thread rather than the main thread) moved nothing beyond the noise.
+- **Soak** (issue 17; `python -m bench.soak --minutes 3`, 2026-12-03, 100 articles,
+  granian front, 16 wrk connections, a busy machine): cold SPARQL queries of the mix with a
+  page, a search, a 404 or a refused request (bad parameter, update, SERVICE) after every
+  fourth query. 105,000 requests in 3 minutes: 0 unexpected statuses (only 200, 400, 403
+  and 404), 0 socket errors; 374-797 requests a second per 30 s segment, p50 17-38 ms, p99
+  84-112 ms after the first segment (6.1 s in the first: pages, the search index and the
+  dumps are built on their first request). PSS of the whole tree 122 MiB idle, 252 MiB
+  after 30 s, 300 MiB after 3 minutes (the result cache, 64 MiB at most, and the evaluators'
+  block caches filling), growing 2-9 MiB per segment at the end.
 - **The front** (issue 17; `python -m bench.front`, 2026-12-03, 100 articles, the same
   cached ASK on one keep-alive connection per client, rounds interleaved, a busy machine:
   load 4): granian with Pillars' RSGI bridge answered 2,011 / 2,081 requests a second at 4 /
