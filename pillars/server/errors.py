@@ -4,7 +4,7 @@ plain-text answers: never a stack trace, never a path, always what was wrong."""
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadHost, HTTPException, InternalServerError
 
 
 class HttpError(Exception):
@@ -38,7 +38,12 @@ def _plain_http_error(err: HTTPException) -> Response:
     """Short plain-text errors (405 keeps its Allow header); never a stack trace."""
     resp = Response(status=err.code or 500, headers=err.get_headers())
     description = err.description
-    if err.code == 413:  # Werkzeug's words do not say what the limit is
+    if isinstance(err, BadHost):  # Werkzeug's words for it say only "could not understand"
+        description = (
+            "the Host header is not a host name this server can use "
+            "(IDNA labels of 1 to 63 characters, an optional :port)"
+        )
+    elif err.code == 413:  # Werkzeug's words do not say what the limit is
         limit = current_app.config["MAX_CONTENT_LENGTH"]
         description = f"the request body is larger than {limit} bytes (max_request_bytes)"
     resp.set_data(f"{err.code} {err.name}: {description}\n")
@@ -57,7 +62,9 @@ def _not_found(err: HTTPException) -> Response:
 
 
 def _plain_server_error(err: Exception) -> Response | HTTPException:
-    if isinstance(err, HTTPException):  # e.g. 404: the default answer (or a blueprint's own)
+    if isinstance(err, HTTPException):
+        if (err.code or 500) >= 400:  # e.g. 416 from a dump's Range: plain text, as the rest
+            return _plain_http_error(err)
         return err
     # An unexpected failure: logged with its traceback, the client learns only that it failed.
     current_app.logger.exception("unhandled error", exc_info=err)

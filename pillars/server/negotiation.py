@@ -144,7 +144,10 @@ def negotiate(accept: str | None, format_param: str | None) -> tuple[Format | No
         pair = by_name(format_param, RESULT_FORMATS), by_name(format_param, GRAPH_FORMATS)
         if pair == (None, None):
             known = ", ".join(f.key for f in RESULT_FORMATS + GRAPH_FORMATS)
-            raise NegotiationError(f"unknown format {format_param!r}; known formats: {known}")
+            raise NegotiationError(
+                f"parameter format (or output): unknown format {format_param[:60]!r}; "
+                f"known formats: {known}"
+            )
         return pair
     ranges = parse_accept(accept)
     return choose(ranges, RESULT_FORMATS), choose(ranges, GRAPH_FORMATS)

@@ -70,7 +70,7 @@ def read_request() -> tuple[str | None, MultiDict[str, str]]:
         raise HttpError(413, f"query string longer than {limit} bytes (max_request_bytes)")
     # request.args, decoded faster (pillars/server/querystring.py)
     params: MultiDict[str, str] = MultiDict(parse_args(request.environ.get("QUERY_STRING", "")))
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: the same answer as GET, without its body
         if not params.keys() - {"format", "output"}:
             return None, params  # the Service Description, in the format asked for
         queries = params.getlist("query")
@@ -118,6 +118,13 @@ def describe(triples: list[ox.Triple]) -> Response:
     name = request.args.get("format")
     if name:
         chosen = by_name(name, DESCRIPTION_FORMATS)
+        if chosen is None:  # a wrong parameter is the client's error (400), not a 406
+            known = ", ".join(f.key for f in DESCRIPTION_FORMATS)
+            raise HttpError(
+                400,
+                f"parameter format: unknown format {name[:60]!r} for this RDF description; "
+                f"known formats: {known}",
+            )
     else:
         chosen = choose(parse_accept(request.headers.get("Accept")), DESCRIPTION_FORMATS)
     if chosen is None:
