@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench import load, servers
 from bench.mix import Mix, Samples
+from pillars.server.memory import tree_footprint
 from pillars.store import open_read_only
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,10 +47,10 @@ def tree_cpu(pid: int) -> dict[str, float]:
             continue
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            cmd = Path(f"/proc/{p}/cmdline").read_bytes()
+            name = Path(f"/proc/{p}/comm").read_text().strip()
         except OSError:
             continue
-        kind = "evaluator" if b"pillars.server.evaluator" in cmd else "web"
+        kind = "evaluator" if name in ("pillars-eval", "pillars-zygote") else "web"
         if p == pid:
             kind = "main"
         out[kind] = out.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / TICK
@@ -84,7 +85,24 @@ def start_variant(
         start_new_session=True,
     )
     server = servers.Server(name, f"http://127.0.0.1:{port}/sparql", proc, 0.0, log=log)
-    return servers._wait_first_answer(server, t)
+    server = servers._wait_first_answer(server, t)
+    wait_for_store_placement(log)
+    return server
+
+
+PLACED = ("store copied into memory", "read the store on disk", "the store stays on disk")
+
+
+def wait_for_store_placement(log: Path, seconds: float = 600.0) -> None:
+    """Until the evaluators read the store where they will stay (a copy into memory takes
+    seconds after the first answer), so every round measures the same thing."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if any(mark in text for mark in PLACED):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{log}: the store was not placed within {seconds:.0f} s")
 
 
 def main() -> None:
@@ -156,7 +174,9 @@ def main() -> None:
                     flush=True,
                 )
         for s in running:
-            print(f"rss {s.name:<12} {s.rss() / 2**20:7.0f} MiB")
+            mem = tree_footprint(s.proc.pid)
+            print(f"memory {s.name:<16} PSS {mem.pss_kib / 1024:7.0f} MiB  "
+                  f"RSS {mem.rss_kib / 1024:7.0f} MiB")  # fmt: skip
     finally:
         for s in running:
             s.stop()

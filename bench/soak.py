@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bench import servers
 from bench.mix import Mix, Samples
+from pillars.server.memory import tree_footprint
 from pillars.store import open_read_only
 
 REPO = Path(__file__).resolve().parent.parent
@@ -103,29 +104,7 @@ def traffic(mix: Mix, slugs: list[str]) -> list[tuple[str, str]]:
 
 def tree_pss(pid: int) -> int:
     """Bytes of PSS of a process and all its descendants."""
-    children = {pid}
-    grew = True
-    while grew:
-        grew = False
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit() or int(entry.name) in children:
-                continue
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            if ppid in children:
-                children.add(int(entry.name))
-                grew = True
-    total = 0
-    for p in children:
-        try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
+    return tree_footprint(pid).pss_kib * 1024
 
 
 def main() -> None:

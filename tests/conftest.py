@@ -96,3 +96,14 @@ def live_server() -> Iterator[str]:
     """Base URL (no trailing slash) of `pillars serve` with default settings."""
     with start_server() as server:
         yield server.url
+
+
+@pytest.fixture(scope="module")
+def disk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The bundled corpus built into an on-disk store by `pillars load --store`."""
+    path = tmp_path_factory.mktemp("store") / "db"
+    done = subprocess.run([*pillars_command(), "load", "--store", str(path)], capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("loaded ")
+    yield path

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from tests.conftest import ServerProcess, start_server
-from tests.test_sparql_live import _gone_within, _workers, alive, evaluator_pids
+from tests.test_sparql_live import _gone_within, _workers, alive, evaluator_pids, zygote_pids
 
 ASK = "ASK { ?s ?p ?o }"
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -302,7 +302,8 @@ def test_a_killed_evaluator_under_load_gives_503s_and_is_replaced() -> None:
 
 def test_sigterm_during_a_long_query_ends_every_process() -> None:
     with start_server("--workers", "1", "--evaluators", "2", "--query-timeout", "60") as server:
-        tree = evaluator_pids(server.proc.pid) | _workers(server.proc.pid)
+        tree = evaluator_pids(server.proc.pid) | zygote_pids(server.proc.pid)
+        tree |= _workers(server.proc.pid)
         ends: list[str] = []
 
         def ask() -> None:

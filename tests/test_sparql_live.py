@@ -22,6 +22,7 @@ from conftest import start_server
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
 from pillars.namespaces import ONTOLOGY_GRAPH, article_graph
+from pillars.server.memory import descendants
 from pillars.server.pool import evaluator_environment
 from pillars.server.scan import nesting
 from pillars.store import memory_store
@@ -171,17 +172,27 @@ def test_many_clients_at_once_every_answer_right(live_server: str, reference: ox
 
 
 def evaluator_pids(server_pid: int) -> set[int]:
-    """The evaluator processes under a server's gunicorn worker(s)."""
-    out = subprocess.run(
-        ["ps", "-e", "-o", "pid=,ppid=,args="], capture_output=True, text=True, check=True
-    ).stdout
-    rows = [line.split(None, 2) for line in out.splitlines() if line.strip()]
-    workers = {int(pid) for pid, ppid, _ in rows if int(ppid) == server_pid}
-    return {
-        int(pid)
-        for pid, ppid, args in rows
-        if int(ppid) in workers and "pillars.server.evaluator" in args
-    }
+    """The evaluator processes under a server (forked by its workers' zygotes)."""
+    found = set()
+    for pid in descendants(server_pid):
+        try:
+            name = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            continue
+        if name == "pillars-eval" and alive(pid):
+            found.add(pid)
+    return found
+
+
+def zygote_pids(server_pid: int) -> set[int]:
+    out = set()
+    for pid in descendants(server_pid):
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip() == "pillars-zygote":
+                out.add(pid)
+        except OSError:
+            continue
+    return out
 
 
 def alive(pid: int) -> bool:
@@ -405,7 +416,7 @@ def _workers(server_pid: int) -> set[int]:
 def test_evaluators_die_with_a_killed_worker() -> None:
     # They ran on for 35-60 s after kill -9 of their worker (issue 17).
     with start_server("--evaluators", "2", "--workers", "1", "--query-timeout", "60") as server:
-        evaluators = evaluator_pids(server.proc.pid)
+        evaluators = evaluator_pids(server.proc.pid) | zygote_pids(server.proc.pid)
         (worker,) = _workers(server.proc.pid)
         _long_query_in_background(server.url)
         time.sleep(1.0)  # the cross product is computing
@@ -416,7 +427,7 @@ def test_evaluators_die_with_a_killed_worker() -> None:
 def test_evaluators_end_with_the_server_on_sigterm() -> None:
     # One running a cross product went on using CPU for over 3 minutes (issue 17).
     with start_server("--evaluators", "2", "--workers", "1", "--query-timeout", "60") as server:
-        evaluators = evaluator_pids(server.proc.pid)
+        evaluators = evaluator_pids(server.proc.pid) | zygote_pids(server.proc.pid)
         _long_query_in_background(server.url)
         time.sleep(1.0)
         os.kill(server.proc.pid, signal.SIGTERM)  # the master only, as an operator does

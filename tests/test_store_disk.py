@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,15 +37,6 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*pillars_command(), *args], capture_output=True, text=True, timeout=120, check=False
     )
-
-
-@pytest.fixture(scope="module")
-def disk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("store") / "db"
-    done = run("load", "--store", str(path))
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("loaded ")
-    yield path
 
 
 def answers(url: str) -> list[tuple[int, str, bytes]]:

@@ -4,6 +4,8 @@ share is one typed `AppState` (pillars/server/state.py), and one error type with
 
 from __future__ import annotations
 
+import logging
+
 import pyoxigraph as ox
 from flask import Flask
 
@@ -11,12 +13,15 @@ from pillars.search_index import SearchIndex, lazy
 from pillars.server import pages, search, sparql, validate
 from pillars.server.description import DatasetInfo
 from pillars.server.errors import register_handlers
+from pillars.server.memory import place_store
 from pillars.server.pool import EvaluatorPool
 from pillars.server.result_cache import ResultCache
 from pillars.server.state import AppState, install
 from pillars.settings import Settings
 from pillars.store import StoreSource, memory_store
 from pillars.store_interface import ReadStore
+
+log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -45,12 +50,24 @@ def create_app(
 def build_state(settings: Settings, store: ReadStore, source: StoreSource) -> AppState:
     """What the blueprints share for one served store (a reload builds another)."""
     per_worker = max(1, settings.max_concurrent_queries)
+    counts = source.counts(store)
+    placement = place_store(settings, source, sum(counts.values()))
+    if source.path is not None:
+        where = "in memory" if placement.in_memory else "on disk"
+        log.warning("evaluators read the store %s (%s)", where, placement.reason)
+    pool = EvaluatorPool(
+        source,
+        settings.evaluator_count,
+        per_worker,
+        settings.evaluator_memory,
+        in_memory=placement.in_memory,
+    )
     return AppState(
         settings=settings,
         store=store,
         source=source,
-        dataset=DatasetInfo.of(source.counts(store)),
-        pool=EvaluatorPool(source, settings.evaluator_count, per_worker, settings.evaluator_memory),
+        dataset=DatasetInfo.of(counts),
+        pool=pool,
         cache=ResultCache.for_source(settings.result_cache_bytes, source),
         search=lazy(lambda: SearchIndex.for_source(source, store)),
     )

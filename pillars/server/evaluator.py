@@ -1,13 +1,12 @@
 """Query evaluation, run inside killable evaluator processes.
 
-pyoxigraph cannot cancel a query, so each query runs in a long-lived child process that holds
-the store; the parent kills the child when the time limit passes (see `pool.py`). The child
-evaluates and serializes in the requested format, and sends back only bytes, so the web
-process does no per-row work.
+pyoxigraph cannot cancel a query, so each query runs in a long-lived process that holds
+the store, forked from the zygote (`zygote.py`); the web worker kills it when the time limit
+passes (`pool.py`). The evaluator evaluates and serializes in the requested format, and sends
+back only bytes, so the web process does no per-row work.
 
-Run as `python -m pillars.server.evaluator FD`: FD is one end of a socket pair. The first
-message is the `StoreSource`; then each message is a `Job` answered by an `Answer`. The
-process exits when the socket closes (its parent is gone).
+Over its socket the evaluator first says "ready"; then each message is a `Job`, answered by
+an `Answer`. It ends when the socket closes.
 """
 
 from __future__ import annotations
@@ -15,12 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import struct
-import sys
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -34,6 +29,7 @@ from pillars.remote import RemoteError
 from pillars.search_index import Extensions, SearchIndex, lazy
 from pillars.server.results import WRITERS
 from pillars.server.scan import QUERY_FORMS, Modifiers, first_keyword, is_update, modifiers
+from pillars.store import StoreSource
 from pillars.store_interface import ReadStore
 
 RESULT_MEDIA = {
@@ -276,11 +272,9 @@ def limit_memory(mib: int) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
-def serve(conn: Connection) -> None:
-    """The evaluator loop: open the store, say ready, answer jobs until the socket closes."""
+def serve_jobs(conn: Connection, source: StoreSource, store: ReadStore) -> None:
+    """The evaluator loop: say ready, answer jobs until the socket closes."""
     try:
-        source = conn.recv()
-        store = source.open()
         conn.send("ready")
         extensions = Extensions(lazy(lambda: SearchIndex.for_source(source, store)))
         while True:
@@ -288,30 +282,3 @@ def serve(conn: Connection) -> None:
             conn.send_bytes(encode_answer(evaluate(store, job, extensions)))
     except (EOFError, OSError, KeyboardInterrupt):
         return
-
-
-OWNER_POLL_SECONDS = 0.2
-
-
-def die_with(owner: int) -> None:
-    """End this process as soon as `owner` (the process that started it) is gone, whatever
-    way it ended: SIGTERM, SIGKILL or a crash. A query may hold the main thread for minutes,
-    so a thread watches; pyoxigraph releases the interpreter lock while it computes."""
-
-    def watch() -> None:
-        while os.getppid() == owner:
-            time.sleep(OWNER_POLL_SECONDS)
-        os._exit(1)  # nothing to clean up: the store is read-only, the answer has no reader
-
-    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
-
-
-if __name__ == "__main__":
-    # Import this module under its real name, so that pickled Answers name
-    # pillars.server.evaluator.Answer and not __main__.Answer.
-    from pillars.server import evaluator
-
-    if len(sys.argv) > 3:
-        evaluator.die_with(int(sys.argv[3]))
-    evaluator.limit_memory(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
-    evaluator.serve(Connection(int(sys.argv[1])))

@@ -1,10 +1,13 @@
 """A pool of killable evaluator processes: the per-query time limit that really stops work.
 
-Each evaluator is a child process (`python -m pillars.server.evaluator`) holding its own copy
-of the store. A request thread takes an idle evaluator, sends the job and waits for the answer
-until the deadline; if the deadline passes, the child is killed (pyoxigraph releases the GIL
-but cannot be interrupted, so killing the process is the only way to stop the work) and a
-fresh one is started in the background, while the client gets a 504 with a message.
+Each evaluator is a process forked from a zygote (`pillars.server.zygote`) that loaded the
+store once. A request thread takes an idle evaluator, sends the job and waits for the answer
+until the deadline; if the deadline passes, the evaluator is killed (pyoxigraph releases the
+GIL but cannot be interrupted, so killing the process is the only way to stop the work) and
+the zygote forks a fresh one in milliseconds, while the client gets a 504 with a message.
+
+An on-disk store is answered from the disk at once; in memory mode a second zygote copies it
+into memory meanwhile, and its evaluators replace the disk ones when it is there.
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ import threading
 import time
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from pillars.server.evaluator import Answer, Job, decode_answer
 from pillars.store import StoreSource
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 60.0  # seconds for a new evaluator to open the store
+KILL_WAIT = 5.0  # seconds a killed evaluator may take to end (it is usually microseconds)
 GONE_GRACE = 1.0  # seconds a query may go on after its client left before it is killed
 # Oxigraph's joins and sorts allocate and free many small blocks; glibc's per-thread cache
 # holds 7 of each size by default, and the rest go through the slower shared free lists. A
@@ -66,89 +70,239 @@ def evaluator_environment(parent: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
-class Evaluator:
-    """One child process and our end of its socket."""
+class ZygoteFailed(Exception):
+    """The zygote could not load the store, or is gone."""
 
-    def __init__(self, source: StoreSource | None, memory_mib: int = 0) -> None:
-        """Start the process; it waits for `source` (given later, for a spare) in `load`."""
+
+class Evaluator:
+    """Our end of one evaluator process, forked by a zygote."""
+
+    def __init__(self, pid: int, conn: Connection, pidfd: int, zygote: Zygote) -> None:
+        self.pid = pid
+        self.conn = conn
+        self.pidfd = pidfd  # kills exactly this process, even after its pid is reused
+        self.zygote = zygote
+        self.generation = 0
+        self._killed = False
+
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
+        try:
+            if self.conn.poll(timeout) and self.conn.recv() == "ready":
+                return
+        except (EOFError, OSError):
+            pass
+        self.kill()
+        raise EvaluatorFailed("an evaluator process could not open the store")
+
+    def exit_code(self, wait: float = 1.0) -> int | None:
+        return self.zygote.exit_code(self.pid, wait)
+
+    def ended(self, wait: float = 0.0) -> bool:
+        """Has the process ended (waiting up to `wait` seconds)? A pidfd reads once it has;
+        poll, not select: a worker's descriptors may be numbered beyond select's 1,024."""
+        poller = select.poll()
+        poller.register(self.pidfd, select.POLLIN)
+        return bool(poller.poll(wait * 1000))
+
+    def kill(self) -> None:
+        """SIGKILL, and wait (a moment) until the process has ended."""
+        if self._killed:
+            return
+        self._killed = True
+        try:
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            self.ended(KILL_WAIT)
+        except ProcessLookupError:
+            pass
+        os.close(self.pidfd)
+        self.conn.close()
+
+
+class Zygote:
+    """Our end of a zygote process (`pillars.server.zygote`): it loads the store, forks the
+    evaluators, and reports how they ended. Started before it is given a store, so a spare one
+    can wait for the next corpus."""
+
+    def __init__(self) -> None:
         ours, theirs = socket.socketpair()
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "pillars.server.evaluator",
-                str(theirs.fileno()),
-                str(memory_mib),
-                str(os.getpid()),  # the evaluator ends itself when this process is gone
-            ],
+            [sys.executable, "-m", "pillars.server.zygote", str(theirs.fileno()), str(os.getpid())],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             env=evaluator_environment(os.environ),
+            # A group of its own: Ctrl-C at a terminal does not interrupt it halfway; it and
+            # its evaluators end with this process, whatever way it ends.
+            process_group=0,
         )
         theirs.close()
-        self.conn = Connection(ours.detach())
-        self.source = source
+        self.sock = ours  # for the descriptors each fork sends
+        self.conn = Connection(os.dup(ours.fileno()))
+        self.in_memory = False
+        self._lock = threading.Lock()  # one request at a time
 
-    def load(self) -> None:
-        """Send the store source; the child opens it and answers "ready"."""
-        assert self.source is not None, "a spare evaluator is given its source first"
-        self.conn.send(self.source)
+    def load(self, source: StoreSource, in_memory: bool, timeout: float | None) -> None:
+        """Give the store; raises ZygoteFailed with the reason if it cannot be opened."""
+        self.in_memory = in_memory
+        answer = self._ask(("load", source, in_memory), timeout)
+        if answer != "ready":
+            self.close()
+            reason = answer[1] if isinstance(answer, tuple) else "no answer"
+            raise ZygoteFailed(f"the store could not be opened: {reason}")
 
-    def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
-        if not self.conn.poll(timeout) or self.conn.recv() != "ready":
-            self.kill()
-            raise EvaluatorFailed("an evaluator process could not open the store")
+    def fork(self, memory_mib: int) -> Evaluator:
+        with self._lock:
+            try:
+                self.conn.send(("fork", memory_mib))
+                if not self.conn.poll(START_TIMEOUT):
+                    self._stuck("did not fork an evaluator")
+                pid = self.conn.recv()
+                _, fds, _, _ = socket.recv_fds(self.sock, 1, 2)
+            except (EOFError, OSError) as err:
+                raise ZygoteFailed(f"the zygote is gone: {err}") from err
+        if len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
+            raise ZygoteFailed("the zygote sent no evaluator")
+        return Evaluator(pid, Connection(fds[0]), fds[1], self)
 
-    def exit_code(self, wait: float = 1.0) -> int | None:
+    def exit_code(self, pid: int, wait: float) -> int | None:
+        """How evaluator `pid` ended (negative: the signal), None if unknown or running."""
         try:
-            return self.proc.wait(wait)
-        except subprocess.TimeoutExpired:
+            answer = self._ask(("status", pid, wait), wait + START_TIMEOUT)
+        except ZygoteFailed:
             return None
+        return answer if isinstance(answer, int) else None
 
-    def kill(self) -> None:
+    def _ask(self, request: tuple[object, ...], timeout: float | None) -> object:
+        with self._lock:
+            try:
+                self.conn.send(request)
+                if not self.conn.poll(timeout):
+                    self._stuck(f"did not answer {request[0]!r} in time")
+                return self.conn.recv()
+            except (EOFError, OSError) as err:
+                raise ZygoteFailed(f"the zygote is gone: {err}") from err
+
+    def _stuck(self, what: str) -> NoReturn:
+        # A late answer would be read as the answer to the next request: end it instead.
+        self.proc.kill()
+        raise ZygoteFailed(f"the zygote {what}; ended")
+
+    def close(self) -> None:
+        """End the zygote; the evaluators it forked are ended by whoever holds them."""
         self.proc.kill()
         self.proc.wait()
         self.conn.close()
+        self.sock.close()
 
 
 class EvaluatorPool:
     def __init__(
-        self, source: StoreSource, size: int, max_concurrent: int, memory_mib: int = 0
+        self,
+        source: StoreSource,
+        size: int,
+        max_concurrent: int,
+        memory_mib: int = 0,
+        in_memory: bool = False,
     ) -> None:
+        """`in_memory`: an on-disk store is copied into memory (answering from the disk until
+        it is there). N-Quads are always in memory, a remote endpoint never."""
         self.source = source
         self.size = size
         self.memory_mib = memory_mib
+        self.to_memory = in_memory and source.path is not None
         # Last in, first out: under light load the same few evaluators answer, and their
         # caches (RocksDB blocks, parsed pages) stay warm.
         self._idle: queue.LifoQueue[Evaluator] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(max_concurrent)
         self._start_lock = threading.Lock()
+        self._zygote_lock = threading.Lock()
+        self._zygote: Zygote | None = None
+        self._loading: Zygote | None = None  # copying an on-disk store into memory
+        self._generation = 0  # evaluators of an older one (on disk) are retired
         self._started = False
         self._closed = False
 
-    def start(self, spares: list[Evaluator] | None = None) -> None:
-        """Start every evaluator at once (they open the store in parallel), wait for all.
-        `spares`: processes started earlier that wait for a store (`Evaluator(None)`), used
-        first, so a reload does not wait for interpreters to start."""
+    def start(self, spare: Zygote | None = None) -> None:
+        """Start the zygote and every evaluator, and wait for all. `spare`: a zygote started
+        earlier that waits for a store, so a reload does not wait for an interpreter."""
         if self._started:  # every query calls this: no lock once started
             return
         with self._start_lock:
             if self._started:
                 return
-            # All children start their interpreters at once; only then does each get the store
-            # (sending blocks until the child reads it), so start-up costs one child's time.
-            evaluators = (spares or [])[: self.size]
-            evaluators += [
-                Evaluator(self.source, self.memory_mib) for _ in range(self.size - len(evaluators))
-            ]
-            for ev in evaluators:
-                ev.source = self.source
-            for ev in evaluators:
-                ev.load()
-            for ev in evaluators:
-                ev.wait_ready()
-                self._idle.put(ev)
+            self._zygote = self._new_zygote(spare, in_memory=self.source.nquads is not None)
+            self._add(self.size)
+            if self.to_memory:
+                threading.Thread(target=self._move_to_memory, name="store-to-memory",
+                                 daemon=True).start()  # fmt: skip
             self._started = True
+
+    def _new_zygote(self, spare: Zygote | None, in_memory: bool) -> Zygote:
+        zygote = spare or Zygote()
+        try:
+            zygote.load(self.source, in_memory, START_TIMEOUT)
+        except ZygoteFailed as err:
+            raise EvaluatorFailed(str(err)) from err
+        return zygote
+
+    def _add(self, count: int) -> None:
+        """Fork `count` evaluators (they open the store at once, if they open it), wait."""
+        assert self._zygote is not None
+        evaluators = [self._zygote.fork(self.memory_mib) for _ in range(count)]
+        for ev in evaluators:
+            ev.generation = self._generation
+        for ev in evaluators:
+            ev.wait_ready()
+            self._idle.put(ev)
+
+    def _move_to_memory(self) -> None:
+        """Copy the on-disk store into memory in a second zygote, then swap its evaluators in:
+        queries are answered from the disk meanwhile."""
+        started = time.monotonic()
+        try:
+            self._loading = zygote = Zygote()
+            zygote.load(self.source, True, None)
+            fresh = [zygote.fork(self.memory_mib) for _ in range(self.size)]
+            for ev in fresh:
+                ev.wait_ready()
+        except (ZygoteFailed, EvaluatorFailed) as err:
+            if not self._closed:
+                log.error("the store stays on disk: %s", err)
+            return
+        finally:
+            self._loading = None
+        with self._zygote_lock:
+            if self._closed:
+                zygote.close()
+                for ev in fresh:
+                    ev.kill()
+                return
+            old, self._zygote = self._zygote, zygote
+            self._generation += 1
+            for ev in fresh:
+                ev.generation = self._generation
+                self._idle.put(ev)
+        self._retire_idle()
+        if old is not None:
+            old.close()
+        log.warning("store copied into memory in %.1f s; its evaluators answer now",
+                    time.monotonic() - started)  # fmt: skip
+
+    def _retire_idle(self) -> None:
+        """Kill the idle evaluators of older generations (busy ones go when they are done)."""
+        current: list[Evaluator] = []
+        while True:
+            try:
+                ev = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if ev.generation == self._generation:
+                current.append(ev)
+            else:
+                ev.kill()
+        for ev in current:
+            self._idle.put(ev)
 
     def run(self, job: Job, timeout: float, client: ClientSignal | None = None) -> Answer:
         """Evaluate `job` within `timeout` seconds (waiting for a free evaluator included).
@@ -161,10 +315,7 @@ class EvaluatorPool:
             raise Busy()
         try:
             deadline = time.monotonic() + timeout
-            try:
-                ev = self._idle.get(timeout=timeout)
-            except queue.Empty:
-                raise TimedOut() from None
+            ev = self._take(deadline)
             healthy = False
             try:
                 if client is not None and client.gone():
@@ -204,39 +355,73 @@ class EvaluatorPool:
                 # Rust aborts (SIGABRT) when an allocation fails under the memory limit.
                 if code == -signal.SIGABRT:
                     log.warning("evaluator %d ran out of memory on query sha256:%s (%d chars)",
-                                ev.proc.pid, digest, len(job.query))  # fmt: skip
+                                ev.pid, digest, len(job.query))  # fmt: skip
                     raise OutOfMemory() from err
                 log.error("evaluator %d died (exit %s) on query sha256:%s (%d chars); replaced",
-                          ev.proc.pid, code, digest, len(job.query))  # fmt: skip
+                          ev.pid, code, digest, len(job.query))  # fmt: skip
                 raise EvaluatorFailed() from err
             finally:
-                if healthy:
-                    self._idle.put(ev)
-                else:
-                    self._replace(ev)
+                self._give_back(ev, healthy)
         finally:
             self._slots.release()
 
-    def _replace(self, ev: Evaluator) -> None:
+    def _take(self, deadline: float) -> Evaluator:
+        """An idle evaluator that is alive: one killed while idle (by an operator, say) is
+        replaced, not handed the query."""
+        while True:
+            try:
+                ev = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimedOut() from None
+            if not ev.ended():
+                return ev
+            log.error("evaluator %d ended while idle (exit %s); replaced", ev.pid, ev.exit_code())
+            self._give_back(ev, healthy=False)
+
+    def _give_back(self, ev: Evaluator, healthy: bool) -> None:
+        current = ev.generation == self._generation
+        if healthy and current and not self._closed:
+            self._idle.put(ev)
+            return
         ev.kill()  # SIGKILL: the query's work stops now
-        threading.Thread(target=self._respawn, name="evaluator-respawn", daemon=True).start()
+        if not healthy and current:
+            threading.Thread(target=self._respawn, name="evaluator-respawn", daemon=True).start()
 
     def _respawn(self) -> None:
         for attempt in range(5):
             if self._closed:
                 return
+            zygote = self._zygote
             try:
-                ev = Evaluator(self.source, self.memory_mib)
-                ev.load()
+                assert zygote is not None
+                ev = zygote.fork(self.memory_mib)
+                ev.generation = self._generation
                 ev.wait_ready()
-                self._idle.put(ev)
+                self._give_back(ev, True)
                 return
-            except (OSError, EvaluatorFailed) as err:
+            except (ZygoteFailed, EvaluatorFailed) as err:
                 log.error("cannot start an evaluator (attempt %d): %s", attempt + 1, err)
-                time.sleep(0.5 * (attempt + 1))
+                self._restart_zygote(zygote)
+                time.sleep(0.5 * attempt)
+
+    def _restart_zygote(self, failed: Zygote | None) -> None:
+        """A zygote that cannot fork (killed, say) is replaced by one of the same kind."""
+        with self._zygote_lock:
+            if self._closed or failed is None or self._zygote is not failed:
+                return  # another thread replaced it already
+            try:
+                self._zygote = self._new_zygote(None, failed.in_memory)
+            except EvaluatorFailed as err:
+                log.error("cannot restart the zygote: %s", err)
+                return
+        failed.close()
 
     def close(self) -> None:
         self._closed = True
+        with self._zygote_lock:
+            for zygote in (self._zygote, self._loading):
+                if zygote is not None:
+                    zygote.close()
         while True:
             try:
                 self._idle.get_nowait().kill()
@@ -285,7 +470,7 @@ def run_once(job: Job, source: StoreSource, timeout: float, memory_mib: int) -> 
     """One job in one fresh, killable evaluator, with the server's time and memory limits:
     for a query from outside the server (`pillars query`). Raises TimedOut, OutOfMemory or
     EvaluatorFailed as `EvaluatorPool.run` does."""
-    pool = EvaluatorPool(source, 1, 1, memory_mib)
+    pool = EvaluatorPool(source, 1, 1, memory_mib)  # on disk: one query is not worth a copy
     try:
         return pool.run(job, timeout)
     finally:

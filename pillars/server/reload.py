@@ -20,7 +20,7 @@ from flask import Flask
 
 from pillars.corpus import CorpusError, discover
 from pillars.server.app import build_state
-from pillars.server.pool import Evaluator
+from pillars.server.pool import Zygote
 from pillars.server.state import AppState, app_state, install
 from pillars.store import StoreSource, memory_store
 
@@ -57,23 +57,21 @@ class CorpusWatcher:
         self._seen = fingerprint(root)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="corpus-watcher", daemon=True)
-        self._spares: list[Evaluator] = []  # started ahead, waiting for the next corpus
+        self._spare: Zygote | None = None  # started ahead, waiting for the next corpus
 
     def start(self) -> None:
         self._thread.start()
 
-    def _prepare_spares(self) -> None:
+    def _prepare_spare(self) -> None:
         # An interpreter takes 0.3 s to start, more on a busy machine: the next reload's
-        # evaluators are started now, so a reload costs the parse and the store's load only.
-        settings = app_state(self.app).settings
-        count = settings.evaluator_count
-        self._spares = [Evaluator(None, settings.evaluator_memory) for _ in range(count)]
+        # zygote is started now, so a reload costs the parse and the store's load only.
+        self._spare = Zygote()
 
     def stop(self) -> None:
         self._stop.set()
 
     def _run(self) -> None:
-        self._prepare_spares()
+        self._prepare_spare()
         while not self._stop.wait(self.poll):
             now = fingerprint(self.root)
             if now != self._seen:
@@ -90,14 +88,14 @@ class CorpusWatcher:
             return
         old = app_state(self.app)
         new = build_state(old.settings, store, StoreSource.of_memory(store))
-        spares, self._spares = self._spares, []
-        new.pool.start(spares)  # evaluators ready before the first request sees the new state
+        spare, self._spare = self._spare, None
+        new.pool.start(spare)  # evaluators ready before the first request sees the new state
         install(self.app, new)
         self.reloads += 1
         took = time.perf_counter() - started
         log.warning("reload: corpus read again (%d quads) in %.2f s", len(store), took)
         threading.Thread(target=_retire, args=(old,), name="retire-state", daemon=True).start()
-        self._prepare_spares()
+        self._prepare_spare()
 
 
 def _retire(old: AppState) -> None:
