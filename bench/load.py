@@ -18,7 +18,9 @@ from pathlib import Path
 
 from bench.mix import Query
 
-SCRIPT = r"""
+# The requests, each thread's offset into them and request(): shared with bench/soak.py, whose
+# script appends its own response() and done().
+SCRIPT_PREFIX = r"""
 local requests = {}
 local counter = 0
 local threads = {}
@@ -44,7 +46,10 @@ function request()
   i = i + 1
   return requests[(i % nreq) + 1]
 end
-
+"""
+SCRIPT = (
+    SCRIPT_PREFIX
+    + r"""
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -54,6 +59,7 @@ function done(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean))
 end
 """
+)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import urllib.parse
 from pathlib import Path
 
 from bench import servers
+from bench.load import SCRIPT_PREFIX
 from bench.mix import Mix, Samples
 from pillars.server.memory import tree_footprint
 from pillars.store import open_read_only
@@ -27,33 +28,12 @@ from pillars.store import open_read_only
 REPO = Path(__file__).resolve().parent.parent
 EXPECTED = {200, 400, 403, 404}
 SERVICE_QUERY = "ASK { SERVICE <http://example.org/> { ?s ?p ?o } }"  # refused: 403
-SCRIPT = r"""
-local requests = {}
-local counter = 0
-local threads = {}
-
-function setup(thread)
-  counter = counter + 1
-  thread:set("offset", counter)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  local n = 0
-  for line in io.lines(args[1]) do
-    local accept, path = line:match("^([^\t]+)\t(.+)$")
-    n = n + 1
-    requests[n] = wrk.format("GET", path, {["Accept"] = accept})
-  end
-  nreq = n
-  i = (offset - 1) * math.floor(n / 2)
-  statuses = {}
-end
-
-function request()
-  i = i + 1
-  return requests[(i % nreq) + 1]
-end
+# load.py's requests and request(), and a count of the statuses in each thread (a global set
+# when the script loads in the thread, before its init()), summed by done().
+SCRIPT = (
+    SCRIPT_PREFIX
+    + r"""
+statuses = {}
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
@@ -75,6 +55,7 @@ function done(summary, latency, requests)
     latency:percentile(50), latency:percentile(99), table.concat(parts, ", ")))
 end
 """
+)
 
 
 def traffic(mix: Mix, slugs: list[str]) -> list[tuple[str, str]]:
