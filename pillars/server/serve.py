@@ -14,13 +14,16 @@ from __future__ import annotations
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from gunicorn.app.base import BaseApplication
 
 from pillars.corpus import discover
 from pillars.settings import Settings
 from pillars.store import StoreSource, check_opens, memory_store
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 GET_URL_LIMIT = 8190  # gunicorn's largest request line; longer GET queries must be POSTed
 HEAD_LIMIT = 65536  # granian: bytes of a request's line and headers together
@@ -68,20 +71,15 @@ def run_granian(spec: AppSpec, host: str, port: int) -> None:
     from pillars.server.rsgi import Bridge
 
     conf = spec.settings
-    holder: dict[str, Any] = {}
-
-    def build() -> Any:
-        holder["app"] = spec.build()
-        return holder["app"]
 
     def close() -> None:  # the worker is stopping: its evaluators go with it
         from pillars.server.state import app_state
 
-        if "app" in holder:
-            app_state(holder["app"]).pool.close()
+        if bridge.app is not None:  # None if the app was never built
+            app_state(cast("Flask", bridge.app)).pool.close()
 
     allow_open_files(conf.max_connections * conf.workers + 1024)  # + the store's files
-    bridge = Bridge(build, conf.threads, conf.read_timeout, conf.max_request_bytes, close)
+    bridge = Bridge(spec.build, conf.threads, conf.read_timeout, conf.max_request_bytes, close)
     server = Server(
         "pillars",  # the target's name: granian loads `bridge` below instead of importing it
         address=host,
