@@ -20,7 +20,14 @@ import pytest
 import requests
 
 from tests.conftest import ServerProcess, start_server
-from tests.test_sparql_live import _gone_within, _workers, alive, evaluator_pids, zygote_pids
+from tests.test_sparql_live import (
+    _gone_within,
+    _long_query_in_background,
+    _workers,
+    alive,
+    evaluator_pids,
+    zygote_pids,
+)
 
 ASK = "ASK { ?s ?p ?o }"
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -246,19 +253,7 @@ def test_requests_in_flight_when_the_worker_dies_get_an_end_and_it_is_replaced()
         (worker,) = _workers(server.proc.pid)
         evaluators = evaluator_pids(server.proc.pid)
         ends: list[str] = []
-
-        def ask() -> None:
-            try:
-                r = requests.post(server.url + "/sparql", data={"query": CROSS_PRODUCT}, timeout=20)
-                ends.append(f"status {r.status_code}")
-            except requests.ConnectionError:
-                ends.append("closed")
-            except requests.Timeout:
-                ends.append("silence")
-
-        threads = [threading.Thread(target=ask) for _ in range(6)]
-        for thread in threads:
-            thread.start()
+        threads = [_long_query_in_background(server.url, ends, timeout=20) for _ in range(6)]
         time.sleep(1.0)
         os.kill(worker, signal.SIGKILL)
         for thread in threads:
@@ -305,16 +300,7 @@ def test_sigterm_during_a_long_query_ends_every_process() -> None:
         tree = evaluator_pids(server.proc.pid) | zygote_pids(server.proc.pid)
         tree |= _workers(server.proc.pid)
         ends: list[str] = []
-
-        def ask() -> None:
-            try:
-                r = requests.post(server.url + "/sparql", data={"query": CROSS_PRODUCT}, timeout=20)
-                ends.append(f"status {r.status_code}")
-            except requests.ConnectionError:
-                ends.append("closed")
-
-        thread = threading.Thread(target=ask)
-        thread.start()
+        thread = _long_query_in_background(server.url, ends, timeout=20)
         time.sleep(1.0)
         os.kill(server.proc.pid, signal.SIGTERM)
         assert server.proc.wait(20) == 0

@@ -386,12 +386,27 @@ def test_nesting_counts_brackets_and_operators_not_names() -> None:
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def _long_query_in_background(url: str) -> threading.Thread:
+def _long_query_in_background(
+    url: str, ends: list[str] | None = None, timeout: float = 60
+) -> threading.Thread:
+    """POST the cross product to `url` from a thread, started. With `ends`, how the request
+    ended is appended to it: "status N", "closed" (the connection dropped) or "silence" (no
+    answer within `timeout` s), and any other failure raises in the thread."""
+
     def ask() -> None:
         try:
-            requests.post(url + "/sparql", data={"query": CROSS_PRODUCT}, timeout=60)
+            r = requests.post(url + "/sparql", data={"query": CROSS_PRODUCT}, timeout=timeout)
+            end = f"status {r.status_code}"
+        except requests.ConnectionError:
+            end = "closed"
+        except requests.Timeout:
+            end = "silence"
         except requests.RequestException:
-            pass  # the server is being killed under it: any end of the request will do
+            if ends is not None:
+                raise
+            return  # the server is being killed under it: any end of the request will do
+        if ends is not None:
+            ends.append(end)
 
     thread = threading.Thread(target=ask, daemon=True)
     thread.start()
