@@ -126,12 +126,11 @@ class Bridge:
             watcher.cancel()
             watch.close()
         if isinstance(answer, FileBody):
+            # every send_file here is given a path, and Werkzeug opens the file by it
             path = answer.path
             answer.close()
-            if path is not None:
-                proto.response_file(status, headers, path)
-                return
-            answer = b""  # pragma: no cover - send_file of an anonymous stream is not used
+            proto.response_file(status, headers, path)
+            return
         proto.response_bytes(status, headers, answer)
 
     __call__ = __rsgi__  # an RSGI app is also a plain callable
