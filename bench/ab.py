@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench import load, servers
 from bench.mix import Mix, Samples
-from pillars.server.memory import tree_footprint
+from pillars.server.memory import descendants, footprint, tree_footprint
 from pillars.store import open_read_only
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,6 +57,20 @@ def tree_cpu(pid: int) -> dict[str, float]:
     return out
 
 
+def by_process(pid: int) -> str:
+    """PSS/USS in MiB of each process of a tree, by name: what the evaluators share with
+    their zygote (PSS) and what each owns alone (USS)."""
+    parts = []
+    for p in descendants(pid):
+        try:
+            name = Path(f"/proc/{p}/comm").read_text().strip()
+        except OSError:
+            continue
+        f = footprint(p)
+        parts.append(f"{name} {f.pss_kib / 1024:.0f}/{f.uss_kib / 1024:.0f}")
+    return ", ".join(parts)
+
+
 def start_variant(
     store: Path, out: Path, name: str, pythonpath: str, options: list[str]
 ) -> servers.Server:
@@ -86,23 +100,8 @@ def start_variant(
     )
     server = servers.Server(name, f"http://127.0.0.1:{port}/sparql", proc, 0.0, log=log)
     server = servers._wait_first_answer(server, t)
-    wait_for_store_placement(log)
+    servers.wait_for_store_placement(log)
     return server
-
-
-PLACED = ("store copied into memory", "read the store on disk", "the store stays on disk")
-
-
-def wait_for_store_placement(log: Path, seconds: float = 600.0) -> None:
-    """Until the evaluators read the store where they will stay (a copy into memory takes
-    seconds after the first answer), so every round measures the same thing."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        text = log.read_text(encoding="utf-8", errors="replace")
-        if any(mark in text for mark in PLACED):
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"{log}: the store was not placed within {seconds:.0f} s")
 
 
 def main() -> None:
@@ -176,7 +175,8 @@ def main() -> None:
         for s in running:
             mem = tree_footprint(s.proc.pid)
             print(f"memory {s.name:<16} PSS {mem.pss_kib / 1024:7.0f} MiB  "
-                  f"RSS {mem.rss_kib / 1024:7.0f} MiB")  # fmt: skip
+                  f"RSS {mem.rss_kib / 1024:7.0f} MiB  "
+                  f"(PSS/USS MiB: {by_process(s.proc.pid)})")  # fmt: skip
     finally:
         for s in running:
             s.stop()

@@ -168,7 +168,7 @@ def run(
         result["rounds"] = rounds_of(running, mix, seconds, rounds, out)
         result["text"] = text_rounds(running, mix, seconds, out)
         for s in running:
-            result["servers"][s.name]["rss_bytes"] = s.rss()
+            result["servers"][s.name]["pss_bytes"] = s.pss()
         result["cold_start_bundled_seconds"] = cold_start_bundled(out)
     finally:
         for s in running:
@@ -252,7 +252,7 @@ def rounds_of(
                             "clients": clients,
                             "round": r,
                             **asdict(res),
-                            "rss_bytes": s.rss(),
+                            "pss_bytes": s.pss(),
                         }
                     )
                     log(

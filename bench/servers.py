@@ -23,6 +23,8 @@ from pathlib import Path
 
 import requests
 
+from pillars.server.memory import tree_footprint
+
 BENCH = Path(__file__).resolve().parent
 PEERS_BIN = BENCH / ".venv" / "bin"  # peers live in their own venv (see docs/benchmarks.md)
 PILLARS_BIN = Path(sys.executable).parent
@@ -49,29 +51,10 @@ def ask(url: str, timeout: float = 10.0) -> bool:
         return False
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        todo.extend(children.get(p, []))
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-        except OSError:
-            continue
-        m = re.search(r"VmRSS:\s+(\d+) kB", status)
-        total += int(m.group(1)) * 1024 if m else 0
-    return total
+def tree_pss(pid: int) -> int:
+    """PSS of a process and all its descendants, in bytes: shared pages divided among their
+    sharers, so the sum is the tree's real footprint (RSS would count them once per process)."""
+    return tree_footprint(pid).pss_kib * 1024
 
 
 @dataclass
@@ -86,8 +69,8 @@ class Server:
     log: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
-    def rss(self) -> int:
-        return tree_rss(self.proc.pid)
+    def pss(self) -> int:
+        return tree_pss(self.proc.pid)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -135,7 +118,23 @@ def start_pillars(store: Path, out: Path, name: str = "pillars", *options: str) 
     cmd = [str(PILLARS_BIN / "pillars"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     proc = _spawn([*cmd, "--store", str(store), *options], log)
     server = Server(name, f"http://127.0.0.1:{port}/sparql", proc, 0.0, log=log)
-    return _wait_first_answer(server, t)
+    server = _wait_first_answer(server, t)
+    wait_for_store_placement(log)
+    return server
+
+
+PLACED = ("store copied into memory", "read the store on disk", "the store stays on disk")
+
+
+def wait_for_store_placement(log: Path, seconds: float = 900.0) -> None:
+    """Until the evaluators read the store where they will stay (a copy into memory is made
+    after the first answer), so that every round measures the same server."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(mark in log.read_text(encoding="utf-8", errors="replace") for mark in PLACED):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{log}: the store was not placed within {seconds:.0f} s")
 
 
 def start_oxigraph(store: Path, out: Path) -> Server:

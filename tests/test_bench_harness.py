@@ -95,10 +95,10 @@ def test_virtuoso_config_binds_loopback_only(
     assert "NumberOfBuffers = 170000" in text and "ServerThreads = 32" in text
 
 
-def test_tree_rss_counts_this_process() -> None:
+def test_tree_pss_counts_this_process() -> None:
     import os
 
-    assert servers.tree_rss(os.getpid()) > 10 * 1024 * 1024
+    assert servers.tree_pss(os.getpid()) > 10 * 1024 * 1024
 
 
 def test_targets_and_ratios_from_a_hand_made_result() -> None:
@@ -106,14 +106,14 @@ def test_targets_and_ratios_from_a_hand_made_result() -> None:
         return {
             "server": server, "mode": mode, "clients": clients, "round": 0, "qps": qps,
             "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": p99, "requests": 100, "errors": 0,
-            "rss_bytes": 1,
+            "pss_bytes": 1,
         }  # fmt: skip
 
     res = {
         "articles": 1000,
         "servers": {
-            "oxigraph": {"load_seconds": 10, "start_seconds": 0.1, "rss_bytes": 100 * 2**20},
-            "pillars": {"load_seconds": 20, "start_seconds": 3.0, "rss_bytes": 2048 * 2**20},
+            "oxigraph": {"load_seconds": 10, "start_seconds": 0.1, "pss_bytes": 100 * 2**20},
+            "pillars": {"load_seconds": 20, "start_seconds": 3.0, "pss_bytes": 2048 * 2**20},
         },
         "rounds": [
             row("oxigraph", "cold", 4, 100, 10),
@@ -128,7 +128,7 @@ def test_targets_and_ratios_from_a_hand_made_result() -> None:
     assert lines[1].startswith("- **missed**") and "1.60×" in lines[1]
     assert lines[2].startswith("- **missed**") and "0.80×" in lines[2]
     assert any(ln.startswith("- **met**: cold start") for ln in lines)
-    assert any(ln.startswith("- **missed**: server RSS") and "2048 MiB" in ln for ln in lines)
+    assert any(ln.startswith("- **missed**: server PSS") and "2048 MiB" in ln for ln in lines)
     assert report.ratio(50, 200) == "0.25×" and report.ratio(1, None) == "–"
 
 
@@ -164,14 +164,14 @@ def test_servers_option_checks_names_and_needs_oxigraph(capsys: pytest.CaptureFi
 def test_report_of_a_run_without_some_servers() -> None:
     rounds = [
         {"server": s, "mode": "cold", "clients": 4, "round": 0, "qps": q, "p50_ms": 1.0,
-         "p95_ms": 2.0, "p99_ms": 3.0, "requests": 10, "errors": 0, "rss_bytes": 1}
+         "p95_ms": 2.0, "p99_ms": 3.0, "requests": 10, "errors": 0, "pss_bytes": 1}
         for s, q in (("oxigraph", 50.0), ("pillars", 40.0))
     ]  # fmt: skip
     res = {
         "articles": 10000,
         "servers": {
-            "oxigraph": {"load_seconds": 100, "start_seconds": 0.1, "rss_bytes": 2**20},
-            "pillars": {"load_seconds": 300, "start_seconds": 1.0, "rss_bytes": 2**21},
+            "oxigraph": {"load_seconds": 100, "start_seconds": 0.1, "pss_bytes": 2**20},
+            "pillars": {"load_seconds": 300, "start_seconds": 1.0, "pss_bytes": 2**21},
         },
         "not_run": ["virtuoso", "rdflib-endpoint"],
         "rounds": rounds,
