@@ -128,12 +128,22 @@ SETTINGS: tuple[Setting, ...] = (
         "waits while an answer is handed over), at least 2 each.",
     ),
     Setting(
+        "evaluator_threads",
+        int,
+        1,
+        "Queries each evaluator process runs at once, on threads over its one copy of the "
+        "store (pyoxigraph computes without the interpreter lock). More threads and fewer "
+        "evaluators hold fewer copies of an in-memory store; but a query stopped by the time "
+        "or memory limit stops its process, and the queries running beside it are run again "
+        "on another (once).",
+    ),
+    Setting(
         "evaluator_memory",
         int,
         2048,
-        "MiB of memory each evaluator process may allocate (an on-disk store's caches included, "
-        "an in-memory store not); a query that needs more is stopped with 503 and the process "
-        "replaced. 0: no limit.",
+        "MiB of memory each evaluator query thread may allocate (an on-disk store's caches "
+        "included, an in-memory store not; a process gets this times evaluator_threads); a "
+        "query that needs more is stopped with 503 and the process replaced. 0: no limit.",
     ),
     Setting(
         "store_mode",
@@ -199,6 +209,7 @@ class Settings:
     workers: int = _default("workers")
     threads: int = _default("threads")
     evaluators: int = _default("evaluators")
+    evaluator_threads: int = _default("evaluator_threads")
     evaluator_memory: int = _default("evaluator_memory")
     store_mode: str = _default("store_mode")
     memory_budget: int = _default("memory_budget")
@@ -217,7 +228,7 @@ class Settings:
         for name in (*positive, "max_concurrent_queries"):
             if getattr(self, name) <= 0:
                 raise SettingError(f"setting {name}: must be greater than 0")
-        for name in ("workers", "threads"):
+        for name in ("workers", "threads", "evaluator_threads"):
             if getattr(self, name) < 1:
                 raise SettingError(f"setting {name}: must be at least 1")
         for name in ("result_cache_bytes", "cache_max_age"):

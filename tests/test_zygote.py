@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 from conftest import ServerProcess, start_server
@@ -152,3 +153,43 @@ def test_footprint_reads_pss_and_uss() -> None:
     mine = footprint(os.getpid())
     assert 0 < mine.uss_kib <= mine.pss_kib <= mine.rss_kib
     assert footprint(2**22 + 1) == Footprint(0, 0, 0)  # no such process
+
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"  # about 2 s on the bundled corpus
+
+
+def test_queries_beside_one_stopped_by_the_time_limit_are_run_again() -> None:
+    from pillars.store import memory_store
+
+    reference = memory_store()
+    triples = len(list(reference.quads_for_pattern(None, None, None)))
+    typed = len(list(reference.quads_for_pattern(None, RDF_TYPE, None)))
+    args = ("--workers", "1", "--evaluators", "1", "--evaluator-threads", "2")
+    with start_server(*args) as server:
+        (process,) = evaluator_pids(server.proc.pid)
+        url = server.url + "/sparql"
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+        def stopped() -> requests.Response:
+            time.sleep(0.3)  # the join is running on the other thread of the same process
+            return requests.get(url, params={"query": slow, "timeout": "1"}, timeout=30)
+
+        with ThreadPoolExecutor(2) as pool:
+            joined = pool.submit(
+                requests.get, url, params={"query": JOIN}, headers={"Accept": "text/csv"},
+                timeout=60,
+            )  # fmt: skip
+            limited = pool.submit(stopped)
+            assert limited.result().status_code == 504
+            answer = joined.result()
+        assert answer.status_code == 200, answer.text
+        assert int(answer.text.splitlines()[1]) == triples * typed
+        wait_until(lambda: len(evaluator_pids(server.proc.pid)) == 1, 10, "a replacement")
+        assert process not in evaluator_pids(server.proc.pid)
+        assert not any("died" in line for line in server.log)  # stopped, not crashed
+
+
+def test_evaluator_threads_must_be_at_least_one() -> None:
+    with pytest.raises(SettingError, match="setting evaluator_threads: must be at least 1"):
+        Settings(evaluator_threads=0)

@@ -61,6 +61,7 @@ def build_state(settings: Settings, store: ReadStore, source: StoreSource) -> Ap
         per_worker,
         settings.evaluator_memory,
         in_memory=placement.in_memory,
+        threads=settings.evaluator_threads,
     )
     return AppState(
         settings=settings,

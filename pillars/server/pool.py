@@ -33,6 +33,9 @@ from pillars.store import StoreSource
 log = logging.getLogger(__name__)
 START_TIMEOUT = 60.0  # seconds for a new evaluator to open the store
 KILL_WAIT = 5.0  # seconds a killed evaluator may take to end (it is usually microseconds)
+# Runs of one query at most: a query whose process was stopped for a co-runner (or crashed
+# beside it: which of its queries did it cannot be told) is run once more elsewhere.
+MAX_RUNS = 2
 GONE_GRACE = 1.0  # seconds a query may go on after its client left before it is killed
 # Oxigraph's joins and sorts allocate and free many small blocks; glibc's per-thread cache
 # holds 7 of each size by default, and the rest go through the slower shared free lists. A
@@ -74,16 +77,69 @@ class ZygoteFailed(Exception):
     """The zygote could not load the store, or is gone."""
 
 
-class Evaluator:
-    """Our end of one evaluator process, forked by a zygote."""
+class _Lost(Exception):
+    """The evaluator process ended under a query: `error` if it failed (crash, memory),
+    None if we stopped it for another query it was running."""
 
-    def __init__(self, pid: int, conn: Connection, pidfd: int, zygote: Zygote) -> None:
+    def __init__(self, error: EvaluatorFailed | None) -> None:
+        super().__init__()
+        self.error = error
+
+
+class EvaluatorProcess:
+    """One evaluator process, forked by a zygote; it runs one query per thread."""
+
+    def __init__(self, pid: int, pidfd: int, zygote: Zygote) -> None:
         self.pid = pid
-        self.conn = conn
         self.pidfd = pidfd  # kills exactly this process, even after its pid is reused
         self.zygote = zygote
+        self.killed = False
+        self._lock = threading.Lock()
+        self._code: int | None = None
+
+    def exit_code(self, wait: float = 1.0) -> int | None:
+        """How it ended (negative: the signal), from the zygote; None if unknown."""
+        if self._code is None:
+            self._code = self.zygote.exit_code(self.pid, wait)
+        return self._code
+
+    def ended(self, wait: float = 0.0) -> bool:
+        """Has the process ended (waiting up to `wait` seconds)? A pidfd reads once it has;
+        poll, not select: a worker's descriptors may be numbered beyond select's 1,024."""
+        if self.killed:
+            return True
+        poller = select.poll()
+        poller.register(self.pidfd, select.POLLIN)
+        return bool(poller.poll(wait * 1000))
+
+    def kill(self) -> bool:
+        """SIGKILL, and wait (a moment) until it has ended. True for the first call only."""
+        with self._lock:
+            if self.killed:
+                return False
+            self.killed = True
+        try:
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            poller = select.poll()
+            poller.register(self.pidfd, select.POLLIN)
+            poller.poll(KILL_WAIT * 1000)
+        except ProcessLookupError:
+            pass
+        os.close(self.pidfd)
+        return True
+
+
+class Evaluator:
+    """Our end of one query thread of an evaluator process."""
+
+    def __init__(self, process: EvaluatorProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
         self.generation = 0
-        self._killed = False
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
         try:
@@ -95,27 +151,16 @@ class Evaluator:
         raise EvaluatorFailed("an evaluator process could not open the store")
 
     def exit_code(self, wait: float = 1.0) -> int | None:
-        return self.zygote.exit_code(self.pid, wait)
+        return self.process.exit_code(wait)
 
-    def ended(self, wait: float = 0.0) -> bool:
-        """Has the process ended (waiting up to `wait` seconds)? A pidfd reads once it has;
-        poll, not select: a worker's descriptors may be numbered beyond select's 1,024."""
-        poller = select.poll()
-        poller.register(self.pidfd, select.POLLIN)
-        return bool(poller.poll(wait * 1000))
+    def ended(self) -> bool:
+        return self.process.ended()
 
-    def kill(self) -> None:
-        """SIGKILL, and wait (a moment) until the process has ended."""
-        if self._killed:
-            return
-        self._killed = True
-        try:
-            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-            self.ended(KILL_WAIT)
-        except ProcessLookupError:
-            pass
-        os.close(self.pidfd)
+    def kill(self) -> bool:
+        """Kill the process (every query thread of it); True if this call killed it."""
+        first = self.process.kill()
         self.conn.close()
+        return first
 
 
 class Zygote:
@@ -149,21 +194,23 @@ class Zygote:
             reason = answer[1] if isinstance(answer, tuple) else "no answer"
             raise ZygoteFailed(f"the store could not be opened: {reason}")
 
-    def fork(self, memory_mib: int) -> Evaluator:
+    def fork(self, memory_mib: int, threads: int = 1) -> list[Evaluator]:
+        """One evaluator process running `threads` queries at once: a handle per thread."""
         with self._lock:
             try:
-                self.conn.send(("fork", memory_mib))
+                self.conn.send(("fork", memory_mib, threads))
                 if not self.conn.poll(START_TIMEOUT):
                     self._stuck("did not fork an evaluator")
                 pid = self.conn.recv()
-                _, fds, _, _ = socket.recv_fds(self.sock, 1, 2)
+                _, fds, _, _ = socket.recv_fds(self.sock, 1, threads + 1)
             except (EOFError, OSError) as err:
                 raise ZygoteFailed(f"the zygote is gone: {err}") from err
-        if len(fds) != 2:
+        if len(fds) != threads + 1:
             for fd in fds:
                 os.close(fd)
             raise ZygoteFailed("the zygote sent no evaluator")
-        return Evaluator(pid, Connection(fds[0]), fds[1], self)
+        process = EvaluatorProcess(pid, fds[-1], self)
+        return [Evaluator(process, Connection(fd)) for fd in fds[:-1]]
 
     def exit_code(self, pid: int, wait: float) -> int | None:
         """How evaluator `pid` ended (negative: the signal), None if unknown or running."""
@@ -204,11 +251,14 @@ class EvaluatorPool:
         max_concurrent: int,
         memory_mib: int = 0,
         in_memory: bool = False,
+        threads: int = 1,
     ) -> None:
-        """`in_memory`: an on-disk store is copied into memory (answering from the disk until
-        it is there). N-Quads are always in memory, a remote endpoint never."""
+        """`size` processes of `threads` query threads each. `in_memory`: an on-disk store is
+        copied into memory (answering from the disk until it is there). N-Quads are always in
+        memory, a remote endpoint never."""
         self.source = source
         self.size = size
+        self.threads = threads
         self.memory_mib = memory_mib
         self.to_memory = in_memory and source.path is not None
         # Last in, first out: under light load the same few evaluators answer, and their
@@ -249,12 +299,16 @@ class EvaluatorPool:
     def _add(self, count: int) -> None:
         """Fork `count` evaluators (they open the store at once, if they open it), wait."""
         assert self._zygote is not None
-        evaluators = [self._zygote.fork(self.memory_mib) for _ in range(count)]
+        evaluators = self._fork(self._zygote, count)
         for ev in evaluators:
             ev.generation = self._generation
         for ev in evaluators:
             ev.wait_ready()
             self._idle.put(ev)
+
+    def _fork(self, zygote: Zygote, processes: int) -> list[Evaluator]:
+        """The query-thread handles of `processes` new evaluator processes."""
+        return [h for _ in range(processes) for h in zygote.fork(self.memory_mib, self.threads)]
 
     def _move_to_memory(self) -> None:
         """Copy the on-disk store into memory in a second zygote, then swap its evaluators in:
@@ -263,7 +317,9 @@ class EvaluatorPool:
         try:
             self._loading = zygote = Zygote()
             zygote.load(self.source, True, None)
-            fresh = [zygote.fork(self.memory_mib) for _ in range(self.size)]
+            fresh = [
+                h for _ in range(self.size) for h in zygote.fork(self.memory_mib, self.threads)
+            ]
             for ev in fresh:
                 ev.wait_ready()
         except (ZygoteFailed, EvaluatorFailed) as err:
@@ -309,61 +365,79 @@ class EvaluatorPool:
 
         `client` tells whether the requester is gone, if the front knows: when it goes before
         the answer is ready the query is stopped, so clients that gave up leave no work behind.
+        A query whose evaluator process was stopped for another query running beside it (an
+        evaluator with several threads) is run again on another, within the same deadline.
         """
         self.start()
         if not self._slots.acquire(blocking=False):
             raise Busy()
         try:
             deadline = time.monotonic() + timeout
-            ev = self._take(deadline)
-            healthy = False
-            try:
-                if client is not None and client.gone():
-                    healthy = True  # the evaluator never saw the job
-                    raise ClientGone()
-                ev.conn.send(job)
-                gone = False
-                # One poll object per query: cheaper than multiprocessing's wait(), which builds
-                # a selector on every call.
-                poller = select.poll()
-                poller.register(ev.conn.fileno(), select.POLLIN)
-                if client is not None:
-                    poller.register(client.fileno(), select.POLLIN)
-                while True:
-                    remaining = deadline - time.monotonic()
-                    ready = {fd for fd, _ in poller.poll(max(0.0, remaining) * 1000)}
-                    if ev.conn.fileno() in ready:
-                        answer = decode_answer(ev.conn.recv_bytes())
-                        healthy = True
-                        if gone:
-                            raise ClientGone()
-                        return answer
-                    if not ready:
-                        raise ClientGone() if gone else TimedOut()
-                    if client is not None and client.gone():
-                        # Most queries end within moments: let this one finish and keep its
-                        # warm evaluator; one still computing after the grace period is killed.
-                        gone = True
-                        deadline = min(deadline, time.monotonic() + GONE_GRACE)
-                    if client is not None:  # gone, pipelined data, or a half-close
-                        poller.unregister(client.fileno())
-                    client = None  # stop watching it
-            except (EOFError, OSError) as err:
-                code = ev.exit_code()
-                # The query's digest, not its text: it may be long, or private.
-                digest = hashlib.sha256(job.query.encode("utf-8")).hexdigest()[:16]
-                # Rust aborts (SIGABRT) when an allocation fails under the memory limit.
-                if code == -signal.SIGABRT:
-                    log.warning("evaluator %d ran out of memory on query sha256:%s (%d chars)",
-                                ev.pid, digest, len(job.query))  # fmt: skip
-                    raise OutOfMemory() from err
-                log.error("evaluator %d died (exit %s) on query sha256:%s (%d chars); replaced",
-                          ev.pid, code, digest, len(job.query))  # fmt: skip
-                raise EvaluatorFailed() from err
-            finally:
-                self._give_back(ev, healthy)
+            for attempt in range(MAX_RUNS):
+                try:
+                    return self._run_on(self._take(deadline), job, deadline, client)
+                except _Lost as lost:
+                    if attempt + 1 >= MAX_RUNS or lost.error is not None and self.threads == 1:
+                        raise (lost.error or EvaluatorFailed()) from lost
+            raise AssertionError("unreachable: the last attempt raises")
         finally:
             self._slots.release()
+
+    def _run_on(
+        self, ev: Evaluator, job: Job, deadline: float, client: ClientSignal | None
+    ) -> Answer:
+        healthy = False
+        try:
+            if client is not None and client.gone():
+                healthy = True  # the evaluator never saw the job
+                raise ClientGone()
+            ev.conn.send(job)
+            gone = False
+            # One poll object per query: cheaper than multiprocessing's wait(), which builds
+            # a selector on every call.
+            poller = select.poll()
+            poller.register(ev.conn.fileno(), select.POLLIN)
+            if client is not None:
+                poller.register(client.fileno(), select.POLLIN)
+            while True:
+                remaining = deadline - time.monotonic()
+                ready = {fd for fd, _ in poller.poll(max(0.0, remaining) * 1000)}
+                if ev.conn.fileno() in ready:
+                    answer = decode_answer(ev.conn.recv_bytes())
+                    healthy = True
+                    if gone:
+                        raise ClientGone()
+                    return answer
+                if not ready:
+                    raise ClientGone() if gone else TimedOut()
+                if client is not None and client.gone():
+                    # Most queries end within moments: let this one finish and keep its warm
+                    # evaluator; one still computing after the grace period is killed.
+                    gone = True
+                    deadline = min(deadline, time.monotonic() + GONE_GRACE)
+                if client is not None:  # gone, pipelined data, or a half-close
+                    poller.unregister(client.fileno())
+                client = None  # stop watching it
+        except (EOFError, OSError) as err:
+            if ev.process.killed:  # stopped by us for a query beside this one: run it again
+                raise _Lost(None) from err
+            raise _Lost(self._failure(ev, job)) from err
+        finally:
+            self._give_back(ev, healthy)
+
+    def _failure(self, ev: Evaluator, job: Job) -> EvaluatorFailed:
+        """What a process that died under `job` is reported as (logged with the digest)."""
+        code = ev.exit_code()
+        # The query's digest, not its text: it may be long, or private.
+        digest = hashlib.sha256(job.query.encode("utf-8")).hexdigest()[:16]
+        # Rust aborts (SIGABRT) when an allocation fails under the memory limit.
+        if code == -signal.SIGABRT:
+            log.warning("evaluator %d ran out of memory on query sha256:%s (%d chars)",
+                        ev.pid, digest, len(job.query))  # fmt: skip
+            return OutOfMemory()
+        log.error("evaluator %d died (exit %s) on query sha256:%s (%d chars); replaced",
+                  ev.pid, code, digest, len(job.query))  # fmt: skip
+        return EvaluatorFailed()
 
     def _take(self, deadline: float) -> Evaluator:
         """An idle evaluator that is alive: one killed while idle (by an operator, say) is
@@ -375,16 +449,18 @@ class EvaluatorPool:
                 raise TimedOut() from None
             if not ev.ended():
                 return ev
-            log.error("evaluator %d ended while idle (exit %s); replaced", ev.pid, ev.exit_code())
+            if not ev.process.killed:  # else it was stopped for a co-runner, and replaced
+                code = ev.exit_code()
+                log.error("evaluator %d ended while idle (exit %s); replaced", ev.pid, code)
             self._give_back(ev, healthy=False)
 
     def _give_back(self, ev: Evaluator, healthy: bool) -> None:
         current = ev.generation == self._generation
-        if healthy and current and not self._closed:
+        if healthy and current and not self._closed and not ev.process.killed:
             self._idle.put(ev)
             return
-        ev.kill()  # SIGKILL: the query's work stops now
-        if not healthy and current:
+        first = ev.kill()  # SIGKILL: the query's work stops now (and its co-runners')
+        if first and not healthy and current:
             threading.Thread(target=self._respawn, name="evaluator-respawn", daemon=True).start()
 
     def _respawn(self) -> None:
@@ -394,10 +470,12 @@ class EvaluatorPool:
             zygote = self._zygote
             try:
                 assert zygote is not None
-                ev = zygote.fork(self.memory_mib)
-                ev.generation = self._generation
-                ev.wait_ready()
-                self._give_back(ev, True)
+                handles = self._fork(zygote, 1)
+                for ev in handles:
+                    ev.generation = self._generation
+                    ev.wait_ready()
+                for ev in handles:
+                    self._give_back(ev, True)
                 return
             except (ZygoteFailed, EvaluatorFailed) as err:
                 log.error("cannot start an evaluator (attempt %d): %s", attempt + 1, err)

@@ -14,8 +14,9 @@ Run as `python -m pillars.server.zygote FD OWNER`: FD is one end of a stream soc
 OWNER the pid of the web worker, which every process of the tree outlives by moments only.
 Requests (multiprocessing framing), one at a time:
 - ("load", StoreSource, in_memory) -> "ready", or ("failed", message);
-- ("fork", memory_mib) -> the evaluator's pid, then one byte carrying two descriptors: the
-  worker's end of the evaluator's socket, and a pidfd to kill the evaluator by;
+- ("fork", memory_mib, threads) -> the evaluator's pid, then one byte carrying threads + 1
+  descriptors: the worker's end of each query thread's socket, and a pidfd to kill the
+  evaluator by;
 - ("status", pid, seconds) -> the evaluator's exit code (negative: the signal), or None if it
   has not ended within `seconds`.
 """
@@ -118,7 +119,7 @@ class Zygote:
                 return  # the worker closed us
             kind = request[0]
             if kind == "fork":
-                self.send_evaluator(request[1])
+                self.send_evaluator(request[1], request[2])
             elif kind == "load":
                 self.conn.send(self.load(request[1], request[2]))
             elif kind == "status":
@@ -126,11 +127,12 @@ class Zygote:
             else:
                 self.conn.send(("failed", f"unknown request {kind!r}"))
 
-    def send_evaluator(self, memory_mib: int) -> None:
-        pid, ours, pidfd = self.fork(memory_mib)
+    def send_evaluator(self, memory_mib: int, threads: int) -> None:
+        pid, ours, pidfd = self.fork(memory_mib, threads)
         self.conn.send(pid)
-        socket.send_fds(self.control, [b"F"], [ours.fileno(), pidfd])
-        ours.close()
+        socket.send_fds(self.control, [b"F"], [s.fileno() for s in ours] + [pidfd])
+        for sock in ours:
+            sock.close()
         os.close(pidfd)
 
     def load(self, source: StoreSource, in_memory: bool) -> str | tuple[str, str]:
@@ -147,35 +149,46 @@ class Zygote:
         self.store_kib = max(0, data_kib() - before)
         return "ready"
 
-    def fork(self, memory_mib: int) -> tuple[int, socket.socket, int]:
-        ours, theirs = socket.socketpair()
+    def fork(self, memory_mib: int, threads: int) -> tuple[int, list[socket.socket], int]:
+        pairs = [socket.socketpair() for _ in range(threads)]
         pid = os.fork()
         if pid == 0:  # the evaluator
             code = 0
             try:
-                ours.close()
+                for ours, _ in pairs:
+                    ours.close()
                 self.conn.close()
                 self.control.close()
-                code = self.evaluate(theirs, memory_mib)
+                code = self.evaluate([theirs for _, theirs in pairs], memory_mib)
             finally:
                 os._exit(code)  # never the zygote's own exit path
-        theirs.close()
-        return pid, ours, os.pidfd_open(pid)
+        for _, theirs in pairs:
+            theirs.close()
+        return pid, [ours for ours, _ in pairs], os.pidfd_open(pid)
 
-    def evaluate(self, sock: socket.socket, memory_mib: int) -> int:
+    def evaluate(self, socks: list[socket.socket], memory_mib: int) -> int:
+        """The evaluator: one thread per socket, each answering its queries in turn."""
         from pillars.server.evaluator import limit_memory, serve_jobs
 
         name_process(EVALUATOR_NAME)
         watch_owner(self.owner_fd)
-        if memory_mib > 0:  # a query's allowance on top of the store it was born with
-            limit_memory(memory_mib + self.store_kib // 1024)
+        if memory_mib > 0:  # each query's allowance, on top of the store it was born with
+            limit_memory(memory_mib * len(socks) + self.store_kib // 1024)
         assert self.source is not None, "the zygote is loaded before it forks"
-        conn = Connection(sock.detach())
         try:
             store = self.store if self.store is not None else self.source.open()
         except StoreError:
             return 1
-        serve_jobs(conn, self.source, store)
+        conns = [Connection(sock.detach()) for sock in socks]
+        threads = [
+            threading.Thread(target=serve_jobs, args=(conn, self.source, store), daemon=True)
+            for conn in conns[1:]
+        ]
+        for thread in threads:
+            thread.start()
+        serve_jobs(conns[0], self.source, store)
+        for thread in threads:
+            thread.join()
         return 0
 
     def reap(self) -> None:
@@ -195,7 +208,7 @@ class Zygote:
         while True:
             self.reap()
             if pid in self.ended:
-                return self.ended.pop(pid)
+                return self.ended[pid]  # kept: each of its query threads may ask
             if time.monotonic() >= deadline:
                 return None
             time.sleep(0.005)
