@@ -123,19 +123,20 @@ SETTINGS: tuple[Setting, ...] = (
         "evaluators",
         int,
         0,
-        "Query evaluator processes per worker (each holds the store and can be killed when a "
-        "query runs out of time). 0: the CPUs shared among the workers plus one (so no core "
-        "waits while an answer is handed over), at least 2 each.",
+        "Queries evaluated at once per worker, each on its own evaluator thread, in processes "
+        "that hold the store and are killed when a query runs out of time (see "
+        "evaluator_threads). 0: the CPUs shared among the workers plus one (so no core waits "
+        "while an answer is handed over), at least 2 each.",
     ),
     Setting(
         "evaluator_threads",
         int,
-        1,
-        "Queries each evaluator process runs at once, on threads over its one copy of the "
-        "store (pyoxigraph computes without the interpreter lock). More threads and fewer "
-        "evaluators hold fewer copies of an in-memory store; but a query stopped by the time "
-        "or memory limit stops its process, and the queries running beside it are run again "
-        "on another (once).",
+        0,
+        "How many of a worker's evaluators share one process, as threads over its one copy of "
+        "the store (pyoxigraph computes without the interpreter lock). 0: all of them when an "
+        "on-disk store is copied into memory (one copy instead of one per process), else one "
+        "per process. A query stopped by the time or memory limit stops its whole process; "
+        "the queries running beside it are run again on another (once).",
     ),
     Setting(
         "evaluator_memory",
@@ -228,7 +229,7 @@ class Settings:
         for name in (*positive, "max_concurrent_queries"):
             if getattr(self, name) <= 0:
                 raise SettingError(f"setting {name}: must be greater than 0")
-        for name in ("workers", "threads", "evaluator_threads"):
+        for name in ("workers", "threads"):
             if getattr(self, name) < 1:
                 raise SettingError(f"setting {name}: must be at least 1")
         for name in ("result_cache_bytes", "cache_max_age"):
@@ -238,8 +239,9 @@ class Settings:
             raise SettingError("setting evaluator_memory: must be 0 (no limit) or more")
         if self.memory_budget < 0:
             raise SettingError("setting memory_budget: must be 0 (automatic) or more")
-        if self.evaluators < 0:
-            raise SettingError("setting evaluators: must be 0 (automatic) or more")
+        for name in ("evaluators", "evaluator_threads"):
+            if getattr(self, name) < 0:
+                raise SettingError(f"setting {name}: must be 0 (automatic) or more")
         for name, allowed in (("front", FRONTS), ("store_mode", STORE_MODES)):
             if getattr(self, name) not in allowed:
                 raise SettingError(
@@ -266,6 +268,12 @@ class Settings:
     @property
     def evaluator_count(self) -> int:
         return self.evaluators or max(2, -(-(os.cpu_count() or 1) // self.workers) + 1)
+
+    def evaluator_layout(self, copied_to_memory: bool) -> tuple[int, int]:
+        """(processes, query threads in each) of a worker's evaluators."""
+        count = self.evaluator_count
+        threads = min(count, self.evaluator_threads or (count if copied_to_memory else 1))
+        return -(-count // threads), threads
 
 
 def _convert(setting: Setting, value: Any) -> Any:

@@ -92,11 +92,13 @@ def test_memory_mode_answers_from_the_disk_then_from_memory(disk_store: Path) ->
     try:
         server.wait_ready()
         log = lambda: "".join(server.log)  # noqa: E731
-        assert "evaluators read the store in memory (store_mode=memory)" in log()
+        assert (
+            "evaluators read the store in memory (store_mode=memory); 1 process(es) of 2" in log()
+        )
         first = answers(server.url)
         wait_until(lambda: "store copied into memory" in log(), 60, "the copy into memory")
-        # The disk evaluators are retired as they come back; two from the new zygote answer.
-        wait_until(lambda: len(evaluator_pids(server.proc.pid)) == 2, 10, "two evaluators")
+        # The disk evaluator is retired when it comes back; one from the new zygote answers.
+        wait_until(lambda: len(evaluator_pids(server.proc.pid)) == 1, 10, "one evaluator")
         assert len(zygote_pids(server.proc.pid)) == 1
         assert answers(server.url) == first
         assert all(status == 200 for status, _, _ in first)
@@ -108,11 +110,12 @@ def test_memory_mode_answers_from_the_disk_then_from_memory(disk_store: Path) ->
 
 
 def test_disk_mode_keeps_the_evaluators_on_the_files(disk_store: Path) -> None:
-    with start_server("--store", str(disk_store), "--store-mode", "disk", "--workers", "1") as s:
+    args = ("--store-mode", "disk", "--workers", "1", "--evaluators", "3")
+    with start_server("--store", str(disk_store), *args) as s:
         ask_ok(s.url)
         time.sleep(1.0)
         log = "".join(s.log)
-        assert "evaluators read the store on disk (store_mode=disk)" in log
+        assert "evaluators read the store on disk (store_mode=disk); 3 process(es) of 1" in log
         assert "copied into memory" not in log
 
 
@@ -125,19 +128,26 @@ def test_auto_mode_keeps_a_store_over_the_budget_on_disk(disk_store: Path) -> No
 
 
 def test_the_estimate_is_the_copy_plus_each_evaluators_share() -> None:
-    # 1,000,000 quads at 450 bytes: 429.15 MiB for the zygote's copy; each of 3 evaluators
-    # may come to own all of it: 4 x 429.15 = 1,716.6 MiB.
+    # 1,000,000 quads at 450 bytes: 429.15 MiB for the zygote's copy; each of 3 evaluator
+    # processes may come to own all of it: 4 x 429.15 = 1,716.6 MiB; one process: 858.3.
     assert estimate_mib(1_000_000, 3) == 1717
+    assert estimate_mib(1_000_000, 1) == 858
     source = StoreSource(path="/nonexistent")
-    small = place_store(Settings(memory_budget=2000, evaluators=3), source, 1_000_000)
-    assert small.in_memory and "estimated 1,717 MiB in memory, fits memory_budget=2,000" in (
-        small.reason
-    )
-    assert not place_store(Settings(memory_budget=1700, evaluators=3), source, 1_000_000).in_memory
+    one = place_store(Settings(memory_budget=900, evaluators=3), source, 1_000_000)
+    assert one.in_memory and "estimated 858 MiB in memory, fits memory_budget=900" in one.reason
+    apart = Settings(memory_budget=1700, evaluators=3, evaluator_threads=1)
+    assert not place_store(apart, source, 1_000_000).in_memory
     assert place_store(Settings(store_mode="disk"), StoreSource(nquads=b""), 0).in_memory
     assert not place_store(
         Settings(store_mode="memory"), StoreSource(endpoint="http://127.0.0.1:1/"), 0
     ).in_memory
+
+
+def test_a_store_copied_into_memory_gets_one_process_of_threads_by_default() -> None:
+    assert Settings(evaluators=3).evaluator_layout(copied_to_memory=True) == (1, 3)
+    assert Settings(evaluators=3).evaluator_layout(copied_to_memory=False) == (3, 1)
+    assert Settings(evaluators=3, evaluator_threads=2).evaluator_layout(False) == (2, 2)
+    assert Settings(evaluators=2, evaluator_threads=5).evaluator_layout(True) == (1, 2)
 
 
 def test_store_mode_must_be_known() -> None:
@@ -165,7 +175,7 @@ def test_queries_beside_one_stopped_by_the_time_limit_are_run_again() -> None:
     reference = memory_store()
     triples = len(list(reference.quads_for_pattern(None, None, None)))
     typed = len(list(reference.quads_for_pattern(None, RDF_TYPE, None)))
-    args = ("--workers", "1", "--evaluators", "1", "--evaluator-threads", "2")
+    args = ("--workers", "1", "--evaluators", "2", "--evaluator-threads", "2")  # one process
     with start_server(*args) as server:
         (process,) = evaluator_pids(server.proc.pid)
         url = server.url + "/sparql"
@@ -190,6 +200,6 @@ def test_queries_beside_one_stopped_by_the_time_limit_are_run_again() -> None:
         assert not any("died" in line for line in server.log)  # stopped, not crashed
 
 
-def test_evaluator_threads_must_be_at_least_one() -> None:
-    with pytest.raises(SettingError, match="setting evaluator_threads: must be at least 1"):
-        Settings(evaluator_threads=0)
+def test_evaluator_threads_must_not_be_negative() -> None:
+    with pytest.raises(SettingError, match="setting evaluator_threads: must be 0"):
+        Settings(evaluator_threads=-1)

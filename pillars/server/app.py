@@ -52,16 +52,18 @@ def build_state(settings: Settings, store: ReadStore, source: StoreSource) -> Ap
     per_worker = max(1, settings.max_concurrent_queries)
     counts = source.counts(store)
     placement = place_store(settings, source, sum(counts.values()))
+    processes, threads = settings.evaluator_layout(placement.in_memory and bool(source.path))
     if source.path is not None:
         where = "in memory" if placement.in_memory else "on disk"
-        log.warning("evaluators read the store %s (%s)", where, placement.reason)
+        log.warning("evaluators read the store %s (%s); %d process(es) of %d query thread(s)",
+                    where, placement.reason, processes, threads)  # fmt: skip
     pool = EvaluatorPool(
         source,
-        settings.evaluator_count,
+        processes,
         per_worker,
         settings.evaluator_memory,
         in_memory=placement.in_memory,
-        threads=settings.evaluator_threads,
+        threads=threads,
     )
     return AppState(
         settings=settings,

@@ -18,9 +18,10 @@ MIB = 1024 * 1024
 # Measured on the synthetic corpus (bench/): 202,164 quads (100 articles) took 77 MiB of an
 # in-memory store's data segment, 400 bytes a quad; rounded up for longer literals.
 BYTES_PER_QUAD = 450
-# Pages of the store an evaluator comes to own (copy-on-write) as it answers queries: the
-# benchmark's mix drove each evaluator to own this share (docs/benchmarks.md); the estimate
-# takes the worst, every page.
+# Pages of the store an evaluator process comes to own (copy-on-write) as it answers queries:
+# reading writes (reference counts), so the pages of every quad a query touches are copied.
+# After the benchmark's runs at 1,000 articles the busiest evaluator owned 68 % of the store
+# (docs/benchmarks.md); the estimate takes the worst, every page.
 OWNED_SHARE = 1.0
 BUDGET_SHARE = 4  # memory_budget 0: a quarter of the machine's memory
 
@@ -46,7 +47,7 @@ def budget_mib(settings: Settings) -> int:
 
 def estimate_mib(quads: int, evaluators: int) -> int:
     """What memory mode costs beyond disk mode: the zygote's copy, plus what each evaluator
-    may come to own of it."""
+    process may come to own of it."""
     store = quads * BYTES_PER_QUAD / MIB
     return round(store * (1 + evaluators * OWNED_SHARE))
 
@@ -65,7 +66,7 @@ def place_store(settings: Settings, source: StoreSource, quads: int) -> StorePla
         return StorePlacement(True, "a corpus read from its files")
     if settings.store_mode != "auto":
         return StorePlacement(settings.store_mode == "memory", f"store_mode={settings.store_mode}")
-    estimate = estimate_mib(quads, settings.evaluator_count)
+    estimate = estimate_mib(quads, settings.evaluator_layout(copied_to_memory=True)[0])
     budget = budget_mib(settings)
     fits = estimate <= budget
     verdict = "fits" if fits else "exceeds"
