@@ -23,7 +23,14 @@ from pillars.store import open_read_only
 
 REPO = Path(__file__).resolve().parent.parent
 CLIENTS = (1, 4, 16)
-SERVERS = ("oxigraph", "pillars", "flask-minimal", "virtuoso", "rdflib-endpoint")
+SERVERS = (
+    "oxigraph",
+    "oxigraph-memory",
+    "pillars",
+    "flask-minimal",
+    "virtuoso",
+    "rdflib-endpoint",
+)
 
 
 def log(message: str) -> None:
@@ -139,6 +146,9 @@ def run(
         ox_server = servers.start_oxigraph(oxi_dir, out)
         ox_server.load_seconds = load_oxigraph
         running.append(ox_server)
+        if "oxigraph-memory" in chosen:
+            log("oxigraph-memory: loading the dump over HTTP")
+            running.append(servers.start_oxigraph_memory(dump, out))
         if "pillars" in chosen:
             pil = servers.start_pillars(store_dir, out)
             pil.load_seconds = load_pillars
