@@ -135,16 +135,16 @@ SETTINGS: tuple[Setting, ...] = (
         "How many of a worker's evaluators share one process, as threads over its one copy of "
         "the store (pyoxigraph computes without the interpreter lock). 0: all of them when an "
         "on-disk store is copied into memory (one copy instead of one per process), else one "
-        "per process. A query stopped by the time or memory limit stops its whole process; "
-        "the queries running beside it are run again on another (once).",
+        "per process. A query stopped (time or memory limit, or its client gone) stops its "
+        "whole process; the queries running beside it are run again on another (once).",
     ),
     Setting(
         "evaluator_memory",
         int,
         2048,
-        "MiB of memory each evaluator query thread may allocate (an on-disk store's caches "
-        "included, an in-memory store not; a process gets this times evaluator_threads); a "
-        "query that needs more is stopped with 503 and the process replaced. 0: no limit.",
+        "MiB of memory each evaluator process may allocate for its queries (an on-disk store's "
+        "caches included, an in-memory store not; its query threads share it); a query that "
+        "needs more is stopped with 503 and the process replaced. 0: no limit.",
     ),
     Setting(
         "store_mode",

@@ -203,3 +203,18 @@ def test_queries_beside_one_stopped_by_the_time_limit_are_run_again() -> None:
 def test_evaluator_threads_must_not_be_negative() -> None:
     with pytest.raises(SettingError, match="setting evaluator_threads: must be 0"):
         Settings(evaluator_threads=-1)
+
+
+def test_threads_of_one_process_share_its_memory_limit() -> None:
+    # Sorting the cross product of all triples with itself needs gigabytes: far past 300 MiB
+    # for the whole process, so its two threads do not get 300 MiB each.
+    hungry = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } ORDER BY ?a ?b LIMIT 1"
+    args = ("--evaluators", "2", "--evaluator-threads", "2", "--evaluator-memory", "300")
+    with start_server("--workers", "1", "--query-timeout", "60", *args) as server:
+        started = time.monotonic()
+        r = requests.get(server.url + "/sparql", params={"query": hungry}, timeout=90)
+        assert r.status_code == 503 and "evaluator_memory=300 MiB" in r.text, r.text
+        assert time.monotonic() - started < 60  # the memory limit stopped it, twice
+        assert sum("ran out of memory" in line for line in server.log) == 2  # run again once
+        wait_until(lambda: len(evaluator_pids(server.proc.pid)) == 1, 15, "a replacement")
+        ask_ok(server.url)

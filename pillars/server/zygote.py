@@ -172,8 +172,8 @@ class Zygote:
 
         name_process(EVALUATOR_NAME)
         watch_owner(self.owner_fd)
-        if memory_mib > 0:  # each query's allowance, on top of the store it was born with
-            limit_memory(memory_mib * len(socks) + self.store_kib // 1024)
+        if memory_mib > 0:  # on top of the store it was born with; its threads share it, so
+            limit_memory(memory_mib + self.store_kib // 1024)  # no query ever gets more
         assert self.source is not None, "the zygote is loaded before it forks"
         try:
             store = self.store if self.store is not None else self.source.open()
