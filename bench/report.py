@@ -530,7 +530,57 @@ spends per request, split into web worker and evaluator processes (read from /pr
 figure moves much less with the machine's load, and the changes below were judged by it.
 Sizes other than 1,000 articles may come from older runs: each size says its commit.
 
-## Where the time goes, and what would close the gaps
+## The evaluators in memory (issue 17, 2026-12-03)
+
+Since issue 17 the evaluators are forked from a zygote process that holds the store, and an
+on-disk store that fits `memory_budget` is copied into memory (`store_mode` auto; queries are
+answered from the disk during the copy: 21.7 s for 2 M quads on this busy machine, the first
+answer after 0.98 s). One evaluator process runs the worker's query threads over that one
+copy (`evaluator_threads` 0); a query stopped by its time limit stops that process, and the
+queries beside it are run again on a fresh fork (milliseconds). Interleaved A/B rounds
+(`python -m bench.ab --oxigraph-memory`, 3 rounds of 5 s, cold mix, medians; 1,000 articles,
+09:42-09:48 UTC, at commit f2e2122 where three processes of one thread were the default):
+
+| 1,000 articles | QPS c=4 / 16 | ×Oxigraph | p99 ms | CPU ms/request | PSS MiB |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| Oxigraph, on disk | 174 / 166 | 1.00× | 143 / 553 | 11.4-12.0 | 166 |
+| Oxigraph, in memory | 698 / 655 | 4.00× / 3.94× | 21 / 89 | 2.8-3.1 | 739 |
+| Pillars, on disk | 153 / 135 | 0.88× / 0.81× | 123 / 286 | 11.7-12.5 + 1.5-1.7 | 361 |
+| Pillars, memory, 3 × 1 | 360 / 385 | 2.06× / 2.32× | 30 / 96 | 3.1-3.4 + 1.5 | 1,394 |
+| Pillars, memory, 1 × 3 | 337 / 361 | 1.93× / 2.17× | 33 / 109 | 3.3 + 1.7 | 1,079 |
+
+(3 × 1: three evaluator processes of one query thread; 1 × 3: one of three. Pillars' CPU is
+the evaluators' plus the web worker's; PSS of each tree after the rounds.) The full run shown
+above (10:07 UTC, commit 1faf310, 1 × 3 the default) gives the same picture: 2.09× / 2.20×
+Oxigraph's on-disk server, 1.26× Virtuoso, 0.55× / 0.53× Oxigraph's in-memory server, p99 a
+quarter of Oxigraph's, PSS 1,533 MiB after every round. At 100 articles (09:53 UTC) Pillars
+stays at 0.36× / 0.37× of the on-disk server: see the web layer below.
+
+- **The engine in memory costs 0.27× the disk**: 3.1-3.4 ms of evaluator CPU per query
+  against 11.7-12.5 ms, as much as Oxigraph's whole in-memory server spends per request
+  (2.8-3.1 ms, its HTTP included).
+- **Copy-on-write shares little for long.** Reading writes: every quad a query touches has
+  its page copied into the evaluator (reference counts), so evaluators drift towards a copy
+  each. After the full run at f2e2122 (three processes of one thread), the busiest evaluator
+  owned 506 of the store's ~740 MiB, the two others 158 MiB each, and the tree's PSS was
+  2,534 MiB: over the 2 GiB target. One process of three threads holds at most two copies
+  (the zygote's and its own): 1,079 MiB after the A/B rounds, for 6 % less throughput; it is
+  the default for a store copied into memory. `memory_budget`'s estimate counts a full copy
+  per evaluator process (450 bytes a quad), so auto mode stays within it: at 10,000
+  articles (20 M quads) the estimate, 17 GiB, exceeds a quarter of this machine's 23.5 GiB
+  and the store stays on disk.
+- **What is left is the web layer**: 1.5-1.7 ms of CPU per uncached request in the worker
+  (granian, the RSGI bridge, a thread hand-off, Flask, the evaluator round trip). The Flask
+  app alone, called in one thread with no front, costs 0.53 ms per uncached request; the
+  rest is the front and the hand-offs between the event loop, 32 threads and the evaluator
+  sockets under one interpreter lock. At 100 articles, where Oxigraph's in-memory server
+  answers in 0.33-0.38 ms of CPU, the web layer alone is 3-4× that: Pillars reached 0.37× /
+  0.38× of Oxigraph's on-disk server there (evaluators 0.57-0.71 ms, 2.5× cheaper than on
+  disk). ≥ 0.9× of Oxigraph's in-memory server needs the uncached answer path out of Python
+  (the evaluator's bytes written to the socket by the front, not passed through Flask), not
+  a faster engine.
+
+## Before issue 17: where the time went on the on-disk store
 
 CPU per uncached request, 1,000 articles, cold mix (`bench/ab.py`, interleaved rounds,
 medians; 2026-11-24 23:30 to 2026-11-25 00:03 UTC):
@@ -626,12 +676,8 @@ content negotiation cached (the Flask view 130 → 90 µs).
   HTTP included), Pillars 579 / 636 (evaluators 1.28 ms and web worker 1.0 ms per query).
   At this size the Python web layer alone costs more than Oxigraph's whole in-memory
   answer, so ≥ 0.9× of it needs the answer path out of Python, not a faster engine.
-- **Closing the rest** would take an HTTP front that costs next to nothing (compiled code,
-  with the evaluator pool behind it), which the issue's gunicorn requirement rules out, or
-  a faster Python HTTP layer than gunicorn's, which no longer would be "as `pillars serve`
-  runs it". Pillars' own rate is steady (305-340 QPS at 4 and 16 clients in every run
-  today) while Oxigraph's moves with the machine's load (333-433).
-- **Tried on 2026-11-25 and dropped** (1,000 articles, the cold mix):
+- **Tried on 2026-11-25** (1,000 articles, the cold mix; issue 17 took both up again, with
+  the zygote and re-run co-runners: see the section above):
   - Threads sharing one store instead of processes: 3,000 queries through pyoxigraph in one
     process with three threads cost 5.93 ms of CPU per query, in three processes 5.07-5.64
     ms. Sharing a process does not make queries cheaper, so evaluators running two queries
@@ -689,11 +735,12 @@ content negotiation cached (the Flask view 130 → 90 µs).
   the join inside the engine (a text index Oxigraph itself consults, as Virtuoso's
   `bif:contains` does); the JSON API is the fast path today (1,388 QPS at 10,000 articles,
   about the same as at 1,000: a common word's best hits are read from their kept list).
-- **Memory**: Pillars' tree is the gunicorn master, one web worker and three evaluators,
-  each evaluator with its own RocksDB block cache and search-index connection; it grows with
-  the queries answered (RSS per round is in the tables). A second worker (`--workers 2`,
-  with two evaluators each) nearly doubles the rate of cached answers for about 200 MiB more;
-  `--evaluators 2` or a smaller `result_cache_bytes` lowers memory further.
+- **Memory**: Pillars' tree is the front, one web worker, the zygote and the evaluator
+  process(es); on disk each evaluator has its own RocksDB block cache, in memory they share
+  the zygote's copy until they write to it. It grows with the queries answered (PSS per round
+  is in the tables). A second worker (`--workers 2`) nearly doubles the rate of cached
+  answers for a second zygote and its evaluators; `--store-mode disk`, fewer evaluators or a
+  smaller `result_cache_bytes` lower memory.
 
 The cache is per gunicorn worker: with several workers a repeated query is computed once per
 worker before it is served from memory; entries are keyed by the store's generation (the
