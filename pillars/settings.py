@@ -151,7 +151,7 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "auto",
         "Where the evaluators read an on-disk store (`--store`) from. `memory`: a copy in memory, "
-        "loaded once by the zygote the evaluators are forked from (about 0.4x the CPU per query "
+        "loaded once by the zygote the evaluators are forked from (0.27-0.4x the CPU per query "
         "of the disk); queries are answered from the disk until the copy is ready. `disk`: the "
         "store's files. `auto`: memory if the estimate of its cost fits memory_budget. A corpus "
         "served from its files is always in memory.",
