@@ -171,28 +171,30 @@ def test_many_clients_at_once_every_answer_right(live_server: str, reference: ox
         assert n == expected[graph]
 
 
-def evaluator_pids(server_pid: int) -> set[int]:
-    """The evaluator processes under a server (forked by its workers' zygotes)."""
+EVALUATOR = "pillars-eval"  # the process names (comm) of pillars/server/zygote.py
+ZYGOTE = "pillars-zygote"
+
+
+def processes_named(server_pid: int, name: str) -> set[int]:
+    """The living processes under a server whose name (comm) is `name`: EVALUATOR for the
+    evaluator processes, ZYGOTE for the zygotes that fork them."""
     found = set()
     for pid in descendants(server_pid):
         try:
-            name = Path(f"/proc/{pid}/comm").read_text().strip()
+            comm = Path(f"/proc/{pid}/comm").read_text().strip()
         except OSError:
             continue
-        if name == "pillars-eval" and alive(pid):
+        if comm == name and alive(pid):
             found.add(pid)
     return found
 
 
-def zygote_pids(server_pid: int) -> set[int]:
-    out = set()
-    for pid in descendants(server_pid):
-        try:
-            if Path(f"/proc/{pid}/comm").read_text().strip() == "pillars-zygote":
-                out.add(pid)
-        except OSError:
-            continue
-    return out
+def evaluator_pids(server_pid: int) -> set[int]:  # for tests/test_front.py
+    return processes_named(server_pid, EVALUATOR)
+
+
+def zygote_pids(server_pid: int) -> set[int]:  # for tests/test_front.py
+    return processes_named(server_pid, ZYGOTE)
 
 
 def alive(pid: int) -> bool:
@@ -205,7 +207,7 @@ def alive(pid: int) -> bool:
 
 def test_evaluators_run_with_a_deeper_allocator_cache() -> None:
     with start_server("--evaluators", "2", "--workers", "1") as server:
-        pids = evaluator_pids(server.proc.pid)
+        pids = processes_named(server.proc.pid, EVALUATOR)
         assert len(pids) == 2
         for pid in pids:
             environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
@@ -225,7 +227,7 @@ def test_an_operators_allocator_setting_is_kept() -> None:
 def test_time_limit_stops_the_query_and_others_are_answered() -> None:
     with start_server("--query-timeout", "2", "--evaluators", "2", "--workers", "1") as server:
         url = server.url + "/sparql"
-        before = evaluator_pids(server.proc.pid)
+        before = processes_named(server.proc.pid, EVALUATOR)
         assert len(before) == 2
         result: dict[str, object] = {}
 
@@ -255,14 +257,14 @@ def test_time_limit_stops_the_query_and_others_are_answered() -> None:
         # each answered well before the expensive query ends, not after it
         assert all(status == 200 and value is False and s < 1.5 for status, value, s in quick)
         # The evaluator that ran the query was killed, i.e. the work really stopped ...
-        after_kill = evaluator_pids(server.proc.pid)
+        after_kill = processes_named(server.proc.pid, EVALUATOR)
         killed = before - after_kill
         assert len(killed) == 1 and not any(alive(pid) for pid in killed)
         # ... and a fresh one replaced it: the server still has two and still answers.
         deadline = time.monotonic() + 10
-        while len(evaluator_pids(server.proc.pid)) < 2 and time.monotonic() < deadline:
+        while len(processes_named(server.proc.pid, EVALUATOR)) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert len(evaluator_pids(server.proc.pid)) == 2
+        assert len(processes_named(server.proc.pid, EVALUATOR)) == 2
         r = requests.get(url, params={"query": "ASK {}"}, timeout=30)
         assert r.status_code == 200
 
@@ -295,14 +297,17 @@ def test_concurrency_cap_answers_503_with_retry_after() -> None:
 def test_a_client_that_gives_up_leaves_no_work_behind() -> None:
     with start_server("--query-timeout", "20", "--evaluators", "2", "--workers", "1") as server:
         url = server.url + "/sparql"
-        before = evaluator_pids(server.proc.pid)
+        before = processes_named(server.proc.pid, EVALUATOR)
         with pytest.raises(requests.ReadTimeout):
             requests.get(url, params={"query": EXPENSIVE}, timeout=1)
         # Well before the 20 s time limit, the evaluator running the abandoned query is gone.
         deadline = time.monotonic() + 5
-        while not (before - evaluator_pids(server.proc.pid)) and time.monotonic() < deadline:
+        while (
+            not (before - processes_named(server.proc.pid, EVALUATOR))
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.1)
-        killed = before - evaluator_pids(server.proc.pid)
+        killed = before - processes_named(server.proc.pid, EVALUATOR)
         assert len(killed) == 1 and not any(alive(pid) for pid in killed)
         assert requests.get(url, params={"query": "ASK {}"}, timeout=30).status_code == 200
 
@@ -363,12 +368,12 @@ def test_a_too_deep_query_is_a_400_and_no_evaluator_dies() -> None:
     # Each of these killed its evaluator (the parser overflowed its stack) and was answered
     # 503 "the query evaluator failed" (issue 17).
     with start_server("--evaluators", "2", "--workers", "1") as server:
-        before = evaluator_pids(server.proc.pid)
+        before = processes_named(server.proc.pid, EVALUATOR)
         for name, query in DEEP_QUERIES.items():
             r = requests.post(server.url + "/sparql", data={"query": query}, timeout=30)
             assert r.status_code == 400, (name, r.text)
             assert "levels deep" in r.text and "(max_query_nesting)" in r.text, name
-        assert evaluator_pids(server.proc.pid) == before
+        assert processes_named(server.proc.pid, EVALUATOR) == before
         ok = requests.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=10)
         assert ok.status_code == 200
 
@@ -431,7 +436,8 @@ def _workers(server_pid: int) -> set[int]:
 def test_evaluators_die_with_a_killed_worker() -> None:
     # They ran on for 35-60 s after kill -9 of their worker (issue 17).
     with start_server("--evaluators", "2", "--workers", "1", "--query-timeout", "60") as server:
-        evaluators = evaluator_pids(server.proc.pid) | zygote_pids(server.proc.pid)
+        tree = server.proc.pid
+        evaluators = processes_named(tree, EVALUATOR) | processes_named(tree, ZYGOTE)
         (worker,) = _workers(server.proc.pid)
         _long_query_in_background(server.url)
         time.sleep(1.0)  # the cross product is computing
@@ -442,7 +448,8 @@ def test_evaluators_die_with_a_killed_worker() -> None:
 def test_evaluators_end_with_the_server_on_sigterm() -> None:
     # One running a cross product went on using CPU for over 3 minutes (issue 17).
     with start_server("--evaluators", "2", "--workers", "1", "--query-timeout", "60") as server:
-        evaluators = evaluator_pids(server.proc.pid) | zygote_pids(server.proc.pid)
+        tree = server.proc.pid
+        evaluators = processes_named(tree, EVALUATOR) | processes_named(tree, ZYGOTE)
         _long_query_in_background(server.url)
         time.sleep(1.0)
         os.kill(server.proc.pid, signal.SIGTERM)  # the master only, as an operator does

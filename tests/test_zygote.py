@@ -18,7 +18,7 @@ from conftest import ServerProcess, start_server
 from pillars.server.memory import Footprint, estimate_mib, footprint, place_store
 from pillars.settings import SettingError, Settings
 from pillars.store import StoreSource
-from tests.test_sparql_live import alive, evaluator_pids, zygote_pids
+from tests.test_sparql_live import EVALUATOR, ZYGOTE, alive, processes_named
 from tests.test_store_disk import QUERIES, answers, run
 
 
@@ -40,9 +40,9 @@ def ask_ok(url: str) -> None:
 
 def test_evaluators_are_forked_by_the_zygote_and_so_is_a_replacement() -> None:
     with start_server("--workers", "1", "--evaluators", "2") as server:
-        before = evaluator_pids(server.proc.pid)
+        before = processes_named(server.proc.pid, EVALUATOR)
         (zygote,) = {parent(p) for p in before}
-        assert len(before) == 2 and zygote in zygote_pids(server.proc.pid)
+        assert len(before) == 2 and zygote in processes_named(server.proc.pid, ZYGOTE)
         victim = min(before)
         os.kill(victim, signal.SIGKILL)
         # Two queries at once take both evaluators: the dead one is noticed, not handed a
@@ -50,8 +50,10 @@ def test_evaluators_are_forked_by_the_zygote_and_so_is_a_replacement() -> None:
         with ThreadPoolExecutor(2) as pool:
             codes = list(pool.map(lambda i: busy_query(server.url, i).status_code, range(4)))
         assert codes == [200] * 4
-        wait_until(lambda: len(evaluator_pids(server.proc.pid)) == 2, 5, "a replacement")
-        after = evaluator_pids(server.proc.pid)
+        wait_until(
+            lambda: len(processes_named(server.proc.pid, EVALUATOR)) == 2, 5, "a replacement"
+        )
+        after = processes_named(server.proc.pid, EVALUATOR)
         assert victim not in after and {parent(p) for p in after} == {zygote}
         assert any(f"evaluator {victim} ended while idle (exit -9); replaced" in line
                    for line in server.log)  # fmt: skip
@@ -67,7 +69,7 @@ def busy_query(url: str, serial: int) -> requests.Response:
 
 def test_a_killed_zygote_is_replaced_and_the_server_answers_throughout() -> None:
     with start_server("--workers", "1", "--evaluators", "2", "--query-timeout", "3") as server:
-        first = evaluator_pids(server.proc.pid)
+        first = processes_named(server.proc.pid, EVALUATOR)
         (zygote,) = {parent(p) for p in first}  # not the reloader's spare, waiting for a corpus
         os.kill(zygote, signal.SIGKILL)
         wait_until(lambda: not alive(zygote), 5, "the zygote ends")
@@ -76,9 +78,11 @@ def test_a_killed_zygote_is_replaced_and_the_server_answers_throughout() -> None
         slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
         r = requests.post(server.url + "/sparql", data={"query": slow}, timeout=30)
         assert r.status_code == 504, r.text
-        wait_until(lambda: len(evaluator_pids(server.proc.pid)) == 1, 10, "a new evaluator")
-        (forked,) = evaluator_pids(server.proc.pid)
-        assert parent(forked) in zygote_pids(server.proc.pid) - {zygote}
+        wait_until(
+            lambda: len(processes_named(server.proc.pid, EVALUATOR)) == 1, 10, "a new evaluator"
+        )
+        (forked,) = processes_named(server.proc.pid, EVALUATOR)
+        assert parent(forked) in processes_named(server.proc.pid, ZYGOTE) - {zygote}
         assert forked not in first
         assert sum(alive(p) for p in first) == 1  # the one that ran the slow query was killed
         ask_ok(server.url)
@@ -98,8 +102,10 @@ def test_memory_mode_answers_from_the_disk_then_from_memory(disk_store: Path) ->
         first = answers(server.url)
         wait_until(lambda: "store copied into memory" in log(), 60, "the copy into memory")
         # The disk evaluator is retired when it comes back; one from the new zygote answers.
-        wait_until(lambda: len(evaluator_pids(server.proc.pid)) == 1, 10, "one evaluator")
-        assert len(zygote_pids(server.proc.pid)) == 1
+        wait_until(
+            lambda: len(processes_named(server.proc.pid, EVALUATOR)) == 1, 10, "one evaluator"
+        )
+        assert len(processes_named(server.proc.pid, ZYGOTE)) == 1
         assert answers(server.url) == first
         assert all(status == 200 for status, _, _ in first)
         r = requests.get(server.url + "/sparql", params={"query": QUERIES[0]},
@@ -177,7 +183,7 @@ def test_queries_beside_one_stopped_by_the_time_limit_are_run_again() -> None:
     typed = len(list(reference.quads_for_pattern(None, RDF_TYPE, None)))
     args = ("--workers", "1", "--evaluators", "2", "--evaluator-threads", "2")  # one process
     with start_server(*args) as server:
-        (process,) = evaluator_pids(server.proc.pid)
+        (process,) = processes_named(server.proc.pid, EVALUATOR)
         url = server.url + "/sparql"
         slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -195,8 +201,10 @@ def test_queries_beside_one_stopped_by_the_time_limit_are_run_again() -> None:
             answer = joined.result()
         assert answer.status_code == 200, answer.text
         assert int(answer.text.splitlines()[1]) == triples * typed
-        wait_until(lambda: len(evaluator_pids(server.proc.pid)) == 1, 10, "a replacement")
-        assert process not in evaluator_pids(server.proc.pid)
+        wait_until(
+            lambda: len(processes_named(server.proc.pid, EVALUATOR)) == 1, 10, "a replacement"
+        )
+        assert process not in processes_named(server.proc.pid, EVALUATOR)
         assert not any("died" in line for line in server.log)  # stopped, not crashed
 
 
@@ -216,5 +224,7 @@ def test_threads_of_one_process_share_its_memory_limit() -> None:
         assert r.status_code == 503 and "evaluator_memory=300 MiB" in r.text, r.text
         assert time.monotonic() - started < 60  # the memory limit stopped it, twice
         assert sum("ran out of memory" in line for line in server.log) == 2  # run again once
-        wait_until(lambda: len(evaluator_pids(server.proc.pid)) == 1, 15, "a replacement")
+        wait_until(
+            lambda: len(processes_named(server.proc.pid, EVALUATOR)) == 1, 15, "a replacement"
+        )
         ask_ok(server.url)
