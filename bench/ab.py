@@ -30,21 +30,8 @@ TICK = os.sysconf("SC_CLK_TCK")
 def tree_cpu(pid: int) -> dict[str, float]:
     """CPU seconds (user + system) used so far by a process tree, by kind of process: where
     a request's time goes (web worker, evaluator, or the whole of a peer's server)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
     out: dict[str, float] = {}
-    for p in parents:
-        q = p
-        while q not in (pid, 0, 1) and q in parents:
-            q = parents[q]
-        if q != pid:
-            continue
+    for p in descendants(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             name = Path(f"/proc/{p}/comm").read_text().strip()
