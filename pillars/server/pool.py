@@ -104,13 +104,10 @@ class EvaluatorProcess:
         return self._code
 
     def ended(self, wait: float = 0.0) -> bool:
-        """Has the process ended (waiting up to `wait` seconds)? A pidfd reads once it has;
-        poll, not select: a worker's descriptors may be numbered beyond select's 1,024."""
+        """Has the process ended (waiting up to `wait` seconds)?"""
         if self.killed:
             return True
-        poller = select.poll()
-        poller.register(self.pidfd, select.POLLIN)
-        return bool(poller.poll(wait * 1000))
+        return self._wait_pidfd(wait)
 
     def kill(self) -> bool:
         """SIGKILL, and wait (a moment) until it has ended. True for the first call only."""
@@ -120,13 +117,18 @@ class EvaluatorProcess:
             self.killed = True
         try:
             signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-            poller = select.poll()
-            poller.register(self.pidfd, select.POLLIN)
-            poller.poll(KILL_WAIT * 1000)
+            self._wait_pidfd(KILL_WAIT)
         except ProcessLookupError:
             pass
         os.close(self.pidfd)
         return True
+
+    def _wait_pidfd(self, seconds: float) -> bool:
+        """Wait up to `seconds` for the process to end; True if it has. A pidfd reads once
+        it has; poll, not select: a worker's descriptors may be numbered beyond select's 1,024."""
+        poller = select.poll()
+        poller.register(self.pidfd, select.POLLIN)
+        return bool(poller.poll(seconds * 1000))
 
 
 class Evaluator:
