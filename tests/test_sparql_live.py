@@ -37,7 +37,7 @@ SLACK = 1.5  # seconds allowed beyond the time limit (process kill, HTTP, a busy
 
 @pytest.fixture(scope="module")
 def reference() -> ox.Store:
-    return memory_store()
+    return memory_store(entail=True)  # what `pillars serve` holds by default
 
 
 def count(store: ox.Store, where: str) -> int:
@@ -146,6 +146,20 @@ def test_cors_preflight_over_http(live_server: str) -> None:
     )
     assert r.status_code == 204
     assert r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_head_with_the_answers_etag_is_304_as_get_is(live_server: str) -> None:
+    # RFC 9110: HEAD gets the status GET would; HEAD with a matching If-None-Match got 200.
+    url, params = live_server + "/sparql", {"query": "SELECT ?s WHERE { ?s a ?o } LIMIT 3"}
+    got = requests.get(url, params=params, timeout=30)
+    assert got.status_code == 200 and got.content
+    etag = got.headers["ETag"]
+    for method in (requests.get, requests.head):
+        held = method(url, params=params, headers={"If-None-Match": etag}, timeout=30)
+        assert (held.status_code, held.headers.get("ETag"), held.content) == (304, etag, b"")
+    other = requests.head(url, params=params, headers={"If-None-Match": '"other"'}, timeout=30)
+    assert (other.status_code, other.headers.get("ETag"), other.content) == (200, etag, b"")
+    assert other.headers["Content-Type"] == got.headers["Content-Type"]
 
 
 def test_many_clients_at_once_every_answer_right(live_server: str, reference: ox.Store) -> None:

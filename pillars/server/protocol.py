@@ -62,12 +62,14 @@ def answer(query: str, params: MultiDict[str, str]) -> Response:
 
 
 def with_validators(resp: Response, etag: str) -> Response:
-    """ETag and Cache-Control on a 200 answer; 304 when the client already holds it."""
+    """ETag and Cache-Control on a 200 answer; 304 when the client already holds it (for HEAD
+    as for GET: RFC 9110 gives HEAD the status GET would get)."""
     if resp.status_code != 200:
         return resp
     resp.headers["ETag"] = etag
     resp.headers["Cache-Control"] = f"public, max-age={state().settings.cache_max_age}"
-    if request.method == "GET" and cache_matches(request.headers.get("If-None-Match"), etag):
+    held = request.headers.get("If-None-Match")
+    if request.method in ("GET", "HEAD") and cache_matches(held, etag):
         resp.status_code = 304
         resp.set_data(b"")
         del resp.headers["Content-Length"]
