@@ -374,3 +374,31 @@ def test_a_perception_by_a_states_leaders_is_found_from_the_state(store: ox.Stor
     assert not tied & {"irgc", "donald-trump", "russian-pragmatists", "bashar-al-assad",
                        "jcpoa-proponents", "jcpoa-hardline-critics"}
     assert ("sergei-lavrov", "russia") in {(local(r["x"]), local(r["state"])) for r in ties}
+
+
+def test_labels_are_english_except_the_plain_source_labels(store: ox.Store) -> None:
+    # One convention (issue 16): human-language labels carry @en; a pil:Source's label is a
+    # plain string on purpose (NOTES.md: two files declaring one source must merge).
+    rows = select(
+        store,
+        "SELECT ?x ?label ?isSource WHERE { GRAPH ?g { ?x ?p ?label } "
+        "VALUES ?p { rdfs:label skos:prefLabel skos:altLabel } "
+        "FILTER (?g != <https://w3id.org/pillars/graph/shapes>) "
+        "BIND (EXISTS { ?x a pil:Source } AS ?isSource) "
+        "FILTER (LANG(?label) != 'en') }",
+    )
+    assert rows and all(r["isSource"] == "true" for r in rows), [
+        (local(r["x"]), r["label"]) for r in rows if r["isSource"] != "true"
+    ][:10]
+
+
+def test_every_label_reads_on_its_own(store: ox.Store) -> None:
+    # A label is read out of context (search results, pages): no opening pronoun whose
+    # antecedent is in another sentence.
+    rows = select(
+        store,
+        f"SELECT ?x ?label WHERE {{ GRAPH <https://w3id.org/pillars/graph/{SLUG}> "
+        "{ ?x rdfs:label ?label } "
+        "FILTER (REGEX(?label, '^(This|These|Those|Its|Their|They|He|She|Such) |^(Both|Some) (countries|states|see|even|envision) ')) }",
+    )
+    assert [(local(r["x"]), r["label"]) for r in rows] == []
