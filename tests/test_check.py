@@ -305,3 +305,43 @@ def test_synth_is_deterministic_and_its_offsets_are_right(tmp_path: Path) -> Non
     for ev, exact in anchors:
         start, end = int(graph.value(ev, oa.start)), int(graph.value(ev, oa.end))  # type: ignore[arg-type]
         assert text[start:end] == str(exact)
+
+
+def test_the_argument_rules_name_resource_file_and_line_through_the_cli(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    """A threat nobody perceives (Violation) and a mentioned actor nothing uses (Warning)."""
+    article = copy_article(synthetic, tmp_path)
+    path = article / "article.ttl"
+    text = path.read_text(encoding="utf-8")
+    unused = next(
+        f"actor:state-{n:02d}" for n in range(1, 50) if f"actor:state-{n:02d} " not in text
+    )
+    path.write_text(
+        text + '\nart:threat-lone a pil:RegionalThreat ; rdfs:label "lone threat" ;\n'
+        "    pil:threatType threat-type:sanctions ; pil:groupedUnder art:component-1-1 ;\n"
+        "    pil:presentedAsCommon false ; pil:hasEvidence art:ev-1 .\n"
+        f"{unused} pil:hasEvidence art:ev-1 .\n"
+        "art:claim-1 pil:supports <https://w3id.org/pillars/id/art-0002/claim-3> .\n",
+        encoding="utf-8",
+    )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    code, output = run(str(article), *FAST)
+    assert code == 1, output
+    threat_line = lines.index('art:threat-lone a pil:RegionalThreat ; rdfs:label "lone threat" ;')
+    mention_line = lines.index(f"{unused} pil:hasEvidence art:ev-1 .")
+    said = output.splitlines()
+    assert said[0].endswith("art-0001/article.ttl")
+    at = said.index(f"  art:threat-lone  (line {threat_line + 1})")
+    assert said[at + 1].startswith(
+        "    VIOLATION (shacl pilsh:ThreatPerceivedShape): Threat art:threat-lone has no perceiver"
+    )
+    at = said.index(f"  {unused}  (line {mention_line + 1})")
+    assert said[at + 1].startswith(
+        f"    WARNING (shacl pilsh:MentionUsedShape): {unused} (an actor) is only evidenced"
+    )
+    # the link into another article: SHACL's message, hygiene's untyped reference folded in
+    (claim,) = [line for line in said if "pilsh:ClaimLinkInArticleShape" in line]
+    assert "art:claim-1 supports art:claim-3, a resource of another article (id/art-0002/" in claim
+    assert claim.endswith("[also found by hygiene untyped-reference]")
+    assert "does NOT conform: 2 violation(s), 1 warning(s)" in output

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib.namespace import RDF, SH
-from shapes_fixture import VALID, replace, validate, validate_shared
+from shapes_fixture import TEXT, VALID, replace, validate, validate_shared
 
 from pillars.corpus import default_root
 
@@ -16,6 +16,13 @@ _EXTRA_SOURCE = """
 art:source-jones-2010 a pil:Source ; pil:authorString "Jones" ;
     pil:year "2010"^^xsd:gYear ; rdfs:label "Jones 2010" .
 art:article cito:citesAsAuthority art:source-jones-2010 .
+"""
+
+# A threat no perception names (not presented as common, which SharedThreatShape covers).
+_LONE_THREAT = """
+art:threat-lone a pil:RegionalThreat ; rdfs:label "lone" ; pil:threatType threat-type:sanctions ;
+    pil:groupedUnder art:component-stability ; pil:presentedAsCommon false ;
+    pil:hasEvidence art:ev-sanctions .
 """
 
 # (shape, resource the finding names, old text, new text); applied to the valid article.
@@ -89,6 +96,12 @@ BREAKS: list[tuple[str, str, str, str]] = [
         'rdfs:label "Iran and Russia converge" ;',
         'rdfs:label "Iran and Russia converge" ; pil:supports actor:iran ;',
     ),
+    (
+        "pilsh:ClaimLinkInArticleShape",
+        "thesis",
+        'rdfs:label "Iran and Russia converge" ;',
+        'rdfs:label "Iran and Russia converge" ; pil:supports <https://w3id.org/pillars/id/other-article/claim-x> ;',
+    ),
     ("pilsh:SecurityConvergenceShape", "convergence", "actor:iran , actor:russia", "actor:iran"),
     (
         "pilsh:CooperationDimensionShape",
@@ -139,6 +152,18 @@ BREAKS: list[tuple[str, str, str, str]] = [
         "",
     ),
     (
+        "pilsh:PerceiverIsActorShape",
+        "perception-russia-sanctions",
+        "pil:perceiver actor:russia ;",
+        "pil:perceiver art:threat-sanctions ;",
+    ),
+    (
+        "pilsh:ThreatPerceivedShape",
+        "threat-lone",
+        "art:text a pil:ArticleText",
+        _LONE_THREAT + "art:text a pil:ArticleText",
+    ),
+    (
         "pilsh:SecurityReferentShape",
         "referent-x",
         "pil:perceiver actor:iran ;",
@@ -164,6 +189,12 @@ BREAKS: list[tuple[str, str, str, str]] = [
         "component-loose",
         "art:text a pil:ArticleText",
         'art:component-loose a pil:PillarComponent ; rdfs:label "loose" ; pil:hasEvidence art:ev-fear .\nart:text a pil:ArticleText',
+    ),
+    (
+        "pilsh:MentionUsedShape",
+        "turkey",
+        "art:text a pil:ArticleText",
+        "actor:turkey pil:hasEvidence art:ev-fear .\nart:text a pil:ArticleText",
     ),
     (
         "pilsh:DistinctLabelShape",
@@ -263,3 +294,121 @@ def test_every_shape_has_a_message_naming_the_resource() -> None:
     assert all("{$this}" in str(m) for m in messages), [
         m for m in messages if "{$this}" not in str(m)
     ]
+
+
+# ---------------------------------------------------------------- rules of the argument
+# One break, one message: what each new rule leaves alone, and what it reports only once.
+
+_SUB_THREAT = """
+art:threat-sub a pil:RegionalThreat ; rdfs:label "sub" ; pil:threatType threat-type:sanctions ;
+    pil:subThreatOf art:threat-lone ; pil:groupedUnder art:component-stability ;
+    pil:presentedAsCommon false ; pil:hasEvidence art:ev-sanctions .
+"""
+_TEXT_LINE = "art:text a pil:ArticleText"
+
+
+def _rules(findings: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    return sorted((f.rule or "", (f.resource or "").rsplit("/", 1)[-1]) for f in findings)
+
+
+def test_a_sub_threat_of_a_perceived_threat_counts_as_perceived(tmp_path: Path) -> None:
+    perceived = _SUB_THREAT.replace("art:threat-lone", "art:threat-sanctions")
+    assert validate(tmp_path, replace(VALID, _TEXT_LINE, perceived + _TEXT_LINE)) == []
+
+
+def test_an_unperceived_chain_of_threats_is_reported_once_at_its_broadest(tmp_path: Path) -> None:
+    turtle = replace(VALID, _TEXT_LINE, _LONE_THREAT + _SUB_THREAT + _TEXT_LINE)
+    assert _rules(validate(tmp_path, turtle)) == [("pilsh:ThreatPerceivedShape", "threat-lone")]
+    # a perception of the sub-threat alone leaves the broader threat unperceived
+    seen = "art:perception-iran-sub a pil:ThreatPerception ; pil:perceiver actor:iran ;\n"
+    seen += "    pil:perceivedThreat art:threat-sub ; pil:hasEvidence art:ev-fear .\n"
+    turtle = replace(turtle, _TEXT_LINE, seen + _TEXT_LINE)
+    assert _rules(validate(tmp_path, turtle)) == [("pilsh:ThreatPerceivedShape", "threat-lone")]
+
+
+def test_a_common_threat_without_perceptions_is_one_message(tmp_path: Path) -> None:
+    turtle = VALID
+    for actor in ("iran", "russia"):
+        turtle = replace(
+            turtle,
+            f"pil:perceiver actor:{actor} ; pil:perceivedThreat art:threat-sanctions",
+            f"pil:perceiver actor:{actor}",
+        )
+    found = [
+        f
+        for f in validate(tmp_path, turtle)
+        if f.resource and f.resource.endswith("threat-sanctions")
+    ]
+    assert _rules(found) == [("pilsh:SharedThreatShape", "threat-sanctions")]
+
+
+def test_an_undefined_perceiver_is_one_message(tmp_path: Path) -> None:
+    turtle = replace(VALID, "pil:perceiver actor:russia ;", "pil:perceiver actor:russsia ;")
+    findings = validate(tmp_path, turtle)
+    assert _rules(findings) == [("pilsh:DefinedReference", "russsia")]
+    assert "art:perception-russia-sanctions (pil:perceiver)" in findings[0].message
+
+
+def test_a_perceiver_of_a_subclass_of_actor_passes(tmp_path: Path) -> None:
+    # actor:isis is asserted a pil:ArmedGroup only (ArmedGroup ⊑ Organisation ⊑ Actor)
+    turtle = replace(VALID, "pil:perceiver actor:russia ;", "pil:perceiver actor:isis ;")
+    assert [f for f in validate(tmp_path, turtle) if "Perceiver" in (f.rule or "")] == []
+
+
+def test_a_link_into_another_article_is_one_message(tmp_path: Path) -> None:
+    other = "<https://w3id.org/pillars/id/other-article/claim-x>"
+    turtle = replace(VALID, 'rdfs:label "Iran and Russia converge" ;',
+                     f'rdfs:label "Iran and Russia converge" ; pil:attacks {other} ;')  # fmt: skip
+    findings = validate(tmp_path, turtle)
+    assert _rules(findings) == [("pilsh:ClaimLinkInArticleShape", "thesis")]
+    assert findings[0].message.startswith(
+        "art:thesis attacks art:claim-x, a resource of another article (id/other-article/, "
+        "where this one is id/test-article/)."
+    )
+    assert findings[0].severity == "Violation"
+
+
+def test_links_to_the_own_article_and_to_shared_things_are_not_cross_article(
+    tmp_path: Path,
+) -> None:
+    turtle = replace(VALID, 'rdfs:label "Iran and Russia converge" ;',
+                     'rdfs:label "Iran and Russia converge" ; pil:supports art:limit-rivalry , actor:iran ;')  # fmt: skip
+    # actor:iran is no statement (ClaimShape says so), but it is not another article's
+    assert _rules(validate(tmp_path, turtle)) == [
+        ("pilsh:ClaimShape property pil:supports", "thesis")
+    ]
+
+
+def test_a_used_mention_passes(tmp_path: Path) -> None:
+    used = "actor:turkey pil:hasEvidence art:ev-fear .\nart:thesis pil:concerns actor:turkey .\n"
+    assert validate(tmp_path, replace(VALID, _TEXT_LINE, used + _TEXT_LINE)) == []
+
+
+def test_a_drafted_mention_waits_for_the_editor(tmp_path: Path) -> None:
+    start = TEXT.index("Both fear sanctions")
+    drafted = (
+        "actor:turkey pil:hasEvidence art:ev-mention-turkey .\n"
+        'art:ev-mention-turkey a pil:Evidence ; pil:draft true ; oa:exact "Both fear sanctions" ;\n'
+        f"    oa:start {start} ; oa:end {start + 19} ; pil:inText art:text .\n"
+    )
+    assert validate(tmp_path, replace(VALID, _TEXT_LINE, drafted + _TEXT_LINE)) == []
+
+
+def test_an_unused_mention_is_a_warning_naming_it_in_its_file(tmp_path: Path) -> None:
+    # the event and the place it happened in are both mentioned; only the event is unused
+    mentions = (
+        "<https://w3id.org/pillars/id/event/tehran-terror-attack-2017> pil:hasEvidence art:ev-fear .\n"
+        "<https://w3id.org/pillars/id/place/tehran> pil:hasEvidence art:ev-fear .\n"
+    )
+    turtle = replace(VALID, _TEXT_LINE, mentions + _TEXT_LINE)
+    (finding,) = validate(tmp_path, turtle)
+    assert (finding.rule, finding.severity) == ("pilsh:MentionUsedShape", "Warning")
+    assert finding.resource == "https://w3id.org/pillars/id/event/tehran-terror-attack-2017"
+    assert finding.message.startswith(
+        "event:tehran-terror-attack-2017 (an event) is only evidenced:"
+    )
+    lines = turtle.splitlines()
+    assert finding.file and finding.file.endswith("article.ttl")
+    assert finding.line and lines[finding.line - 1].startswith(
+        "<https://w3id.org/pillars/id/event/"
+    )

@@ -37,6 +37,7 @@ _IS_STRING = ox.NamedNode(NIF + "isString")
 _IN_TEXT = ox.NamedNode(PIL + "inText")
 _TYPE = ox.NamedNode(str(RDF.type))
 _CLASS_COMPONENT = SH.ClassConstraintComponent
+_SPARQL_COMPONENT = SH.SPARQLConstraintComponent
 _UNDEFINED_RULE = "pilsh:DefinedReference"
 _UNKNOWN_CLASS_SHAPE = rdflib.URIRef("https://w3id.org/pillars/shapes#KnownClassShape")
 
@@ -293,12 +294,21 @@ def to_findings(
     results = [_read_result(report, node) for node in report.objects(None, SH.result)]
     results = [r for r in results if not (str(r.focus) in skip and str(r.focus) not in index)]
     unknown_class = {str(r.focus) for r in results if str(r.shape) == str(_UNKNOWN_CLASS_SHAPE)}
+    # A SPARQL rule that names the link's target (?value) says more about it than "must be
+    # of class X" or "not defined anywhere" (a claim supporting another article's claim).
+    explained = {
+        (str(r.focus), str(r.value))
+        for r in results
+        if r.component == _SPARQL_COMPONENT and r.value is not None
+    }
     undefined: dict[str, list[_Result]] = {}
     findings: list[Finding] = []
     for r in results:
         if r.component == _CLASS_COMPONENT and r.value is not None:
             if str(r.value) in unknown_class:
                 continue  # the value's misspelt class is the cause, and is reported
+            if (str(r.focus), str(r.value)) in explained:
+                continue  # one break, one message: the SPARQL rule's
             if isinstance(r.value, rdflib.URIRef) and not _is_typed(store, r.value):
                 undefined.setdefault(str(r.value), []).append(r)
                 continue
