@@ -410,7 +410,7 @@ def lazy(build: Callable[[], SearchIndex]) -> Callable[[], SearchIndex]:
     return get
 
 
-def build_indexed_store(path: Path, corpus: Corpus | None = None) -> int:
+def build_indexed_store(path: Path, corpus: Corpus | None = None, entail: bool = False) -> int:
     """`pillars load`: a fresh on-disk store with its word index beside it, so the first
     search after `pillars serve` does not wait for the index (about 4 s per 1,000 articles).
     Returns the number of quads loaded."""
@@ -420,4 +420,4 @@ def build_indexed_store(path: Path, corpus: Corpus | None = None) -> int:
         SearchIndex.on_disk(folder, store)
         del store  # closes the database before the folder is renamed
 
-    return build_disk_store(path, corpus, finish=index)
+    return build_disk_store(path, corpus, finish=index, entail=entail)

@@ -165,6 +165,18 @@ SETTINGS: tuple[Setting, ...] = (
         "quarter of the machine's memory (or of the cgroup's limit, if lower).",
     ),
     Setting(
+        "entailment",
+        str,
+        "rdfs",
+        "What the ontology entails, stored beside what the corpus asserts when it is loaded (the "
+        "corpus served from its files, `pillars load`, `pillars push`, `pillars query`, `pillars "
+        "export`). `rdfs`: the types and super-properties of the subclass and subproperty "
+        "closure, in graphs `graph/entailed/<name>` of their own, so `?x a pil:Threat` finds "
+        "every kind of threat while `GRAPH <article>` shows only what the article asserts. "
+        "`off`: asserted triples only. A store built by `pillars load` keeps what it was built "
+        "with.",
+    ),
+    Setting(
         "result_cache_bytes",
         int,
         67108864,
@@ -182,6 +194,7 @@ SETTINGS: tuple[Setting, ...] = (
 
 FRONTS = ("granian", "gunicorn")
 STORE_MODES = ("auto", "memory", "disk")
+ENTAILMENTS = ("rdfs", "off")
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
@@ -214,6 +227,7 @@ class Settings:
     evaluator_memory: int = _default("evaluator_memory")
     store_mode: str = _default("store_mode")
     memory_budget: int = _default("memory_budget")
+    entailment: str = _default("entailment")
     result_cache_bytes: int = _default("result_cache_bytes")
     cache_max_age: int = _default("cache_max_age")
 
@@ -242,7 +256,8 @@ class Settings:
         for name in ("evaluators", "evaluator_threads"):
             if getattr(self, name) < 0:
                 raise SettingError(f"setting {name}: must be 0 (automatic) or more")
-        for name, allowed in (("front", FRONTS), ("store_mode", STORE_MODES)):
+        choices = (("front", FRONTS), ("store_mode", STORE_MODES), ("entailment", ENTAILMENTS))
+        for name, allowed in choices:
             if getattr(self, name) not in allowed:
                 raise SettingError(
                     f"setting {name}: one of {', '.join(allowed)}, got {getattr(self, name)!r}"
@@ -264,6 +279,11 @@ class Settings:
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+
+    @property
+    def entails(self) -> bool:
+        """Whether loading the corpus adds what the ontology entails (pillars/entailment.py)."""
+        return self.entailment != "off"
 
     @property
     def evaluator_count(self) -> int:

@@ -23,6 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from pillars.corpus import Corpus, GraphSource, discover, read_all, source_quads
+from pillars.entailment import Subsumption
+from pillars.namespaces import ONTOLOGY_GRAPH
 from pillars.remote import RemoteStore
 from pillars.store_interface import ReadStore, select
 
@@ -43,27 +45,40 @@ def open_store(path: Path | None = None) -> ox.Store:
     return ox.Store(str(path))
 
 
-def load_corpus(store: ox.Store, corpus: Corpus | None = None) -> int:
-    """Load every graph of the corpus; nothing is stored unless every file parses."""
+def load_corpus(store: ox.Store, corpus: Corpus | None = None, entail: bool = False) -> int:
+    """Load every graph of the corpus (with what it entails if `entail`, see
+    pillars/entailment.py); nothing is stored unless every file parses."""
     corpus = corpus or discover()
+    parsed = list(read_all(corpus.sources))
+    subsumption = _subsumption(parsed) if entail else None
     quads: list[ox.Quad] = []
-    for _source, parsed in read_all(corpus.sources):
-        quads.extend(parsed)
+    for source, asserted in parsed:
+        quads.extend(asserted)
+        if subsumption is not None:
+            quads.extend(subsumption.entailed(asserted, source.graph))
     store.bulk_extend(quads)
     return len(quads)
 
 
-def memory_store(corpus: Corpus | None = None) -> ox.Store:
+def memory_store(corpus: Corpus | None = None, entail: bool = False) -> ox.Store:
     store = open_store()
-    load_corpus(store, corpus)
+    load_corpus(store, corpus, entail)
     return store
 
 
+def _subsumption(parsed: Iterable[tuple[GraphSource, list[ox.Quad]]]) -> Subsumption:
+    return Subsumption.of(q for s, quads in parsed if s.graph == ONTOLOGY_GRAPH for q in quads)
+
+
 def build_disk_store(
-    path: Path, corpus: Corpus | None = None, finish: Callable[[Path], None] | None = None
+    path: Path,
+    corpus: Corpus | None = None,
+    finish: Callable[[Path], None] | None = None,
+    entail: bool = False,
 ) -> int:
-    """Parse the corpus, writing a fresh on-disk store beside `path`; `finish` may add files
-    to the new store's folder (the word index) before it replaces the old one.
+    """Parse the corpus, writing a fresh on-disk store beside `path` (with what it entails if
+    `entail`); `finish` may add files to the new store's folder (the word index) before it
+    replaces the old one.
 
     The store is built in a folder beside `path` and swapped in when complete: a failed build
     leaves the previous store as it was, and the new database holds no deletion records
@@ -75,7 +90,7 @@ def build_disk_store(
         raise StoreError(f"{path}: folder is not empty and is not a Pillars store; not touching it")
     path.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(path):
-        return _build(path, corpus, finish)
+        return _build(path, corpus, finish, entail)
 
 
 @contextmanager
@@ -99,10 +114,12 @@ def _build_lock(path: Path) -> Iterator[None]:
         os.close(folder)  # releases the lock
 
 
-def _build(path: Path, corpus: Corpus, finish: Callable[[Path], None] | None) -> int:
+def _build(path: Path, corpus: Corpus, finish: Callable[[Path], None] | None, entail: bool) -> int:
     building = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.building-"))
     try:
-        total, counts = _write_store(building, corpus.sources, f".{path.name}.nquads-")
+        ontology = [s for s in corpus.sources if s.graph == ONTOLOGY_GRAPH]
+        subsumption = _subsumption(read_all(ontology)) if entail else None
+        total, counts = _write_store(building, corpus.sources, f".{path.name}.nquads-", subsumption)
         (building / STATS).write_text(json.dumps(counts, indent=1, sort_keys=True), "utf-8")
         (building / MARKER).write_text(f"Pillars store of {corpus.root}\n", encoding="utf-8")
         if finish is not None:
@@ -121,7 +138,10 @@ def _build(path: Path, corpus: Corpus, finish: Callable[[Path], None] | None) ->
 
 
 def _write_store(
-    folder: Path, sources: Iterable[GraphSource], temporary_prefix: str
+    folder: Path,
+    sources: Iterable[GraphSource],
+    temporary_prefix: str,
+    subsumption: Subsumption | None,
 ) -> tuple[int, dict[str, int]]:
     # Through an N-Quads file and the bulk loader, which writes sorted tables directly. Each
     # source is parsed and written out before the next, so memory holds one article's quads,
@@ -132,6 +152,8 @@ def _write_store(
         with dump.open("wb") as out:
             for source in sources:
                 quads = source_quads(source)
+                if subsumption is not None:
+                    quads += subsumption.entailed(quads, source.graph)
                 ox.serialize(quads, output=out, format=ox.RdfFormat.N_QUADS)
                 total += len(quads)
         store = ox.Store(str(folder))

@@ -178,9 +178,10 @@ def _same(rq: Path, what: str, want: set[Any], got: set[Any]) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return memory_store()
+@pytest.fixture(scope="module", params=[False, True], ids=["asserted", "entailed"])
+def store(request: pytest.FixtureRequest) -> ox.Store:
+    """Every question must answer the same with and without the entailed graphs."""
+    return memory_store(entail=request.param)
 
 
 def test_ten_questions_are_there() -> None:

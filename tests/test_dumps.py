@@ -30,7 +30,7 @@ SLUG = "iranian-russian-security-convergence"
 
 @pytest.fixture(scope="module")
 def reference() -> ox.Store:
-    return memory_store()
+    return memory_store(entail=True)  # what `pillars serve` and `pillars load` hold by default
 
 
 @pytest.fixture()

@@ -178,7 +178,7 @@ JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"  # about 2 s on th
 def test_queries_beside_one_stopped_by_the_time_limit_are_run_again() -> None:
     from pillars.store import memory_store
 
-    reference = memory_store()
+    reference = memory_store(entail=True)  # what `pillars serve` holds by default
     triples = len(list(reference.quads_for_pattern(None, None, None)))
     typed = len(list(reference.quads_for_pattern(None, RDF_TYPE, None)))
     args = ("--workers", "1", "--evaluators", "2", "--evaluator-threads", "2")  # one process

@@ -8,7 +8,13 @@ from typing import IO
 
 import click
 
-from pillars.cli.options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
+from pillars.cli.options import (
+    READ_STORE_OPTION,
+    ROOT_OPTION,
+    entailment_option,
+    entails,
+    open_corpus_store,
+)
 from pillars.export import GraphNotFound, select_graphs, write_rdf
 from pillars.files import write_atomically
 
@@ -37,8 +43,14 @@ from pillars.files import write_atomically
 )
 @READ_STORE_OPTION
 @ROOT_OPTION
+@entailment_option
 def export(
-    fmt: str, graph: str | None, output: Path | None, store_dir: Path | None, root: Path | None
+    fmt: str,
+    graph: str | None,
+    output: Path | None,
+    store_dir: Path | None,
+    root: Path | None,
+    entailment: str | None,
 ) -> None:
     """Serialise the corpus (every named graph) or one graph."""
     if fmt == "turtle" and graph is None:
@@ -49,7 +61,7 @@ def export(
         )
     if output is not None and not output.parent.is_dir():
         raise click.BadParameter(f"no such folder: {output.parent}", param_hint="--output")
-    store = open_corpus_store(store_dir, root)
+    store = open_corpus_store(store_dir, root, entails(entailment))
     try:
         graphs = select_graphs(store, (graph,) if graph else ())
     except GraphNotFound as err:

@@ -29,12 +29,23 @@ READ_STORE_OPTION = click.option(
 )
 
 
-def open_corpus_store(store_dir: Path | None, root: Path | None) -> ox.Store:
-    """An on-disk store built by `pillars load`, or the corpus read into memory."""
+def open_corpus_store(store_dir: Path | None, root: Path | None, entail: bool) -> ox.Store:
+    """An on-disk store built by `pillars load` (with what it was built with), or the corpus
+    read into memory (with what it entails if `entail`)."""
     try:
-        return open_read_only(store_dir) if store_dir else memory_store(discover(root))
+        return open_read_only(store_dir) if store_dir else memory_store(discover(root), entail)
     except (CorpusError, StoreError) as err:
         raise click.ClickException(str(err)) from err
+
+
+def entailment_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--entailment rdfs|off`, the settings table's row, for commands that load the corpus."""
+    return settings_options(func, only=("entailment",))
+
+
+def entails(entailment: str | None) -> bool:
+    """The value of `--entailment` (None: the default) as a yes or no; bad values: usage error."""
+    return settings_from_options({"entailment": entailment}).entails
 
 
 def settings_options(func: Callable[..., Any], only: tuple[str, ...] = ()) -> Callable[..., Any]:

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from pillars.cli.options import READ_STORE_OPTION, ROOT_OPTION, open_corpus_store
+from pillars.cli.options import (
+    READ_STORE_OPTION,
+    ROOT_OPTION,
+    entailment_option,
+    entails,
+    open_corpus_store,
+)
 from pillars.export import GraphNotFound, select_graphs
 from pillars.push import BODY_FORMATS, PushError, check_url, payloads, put_graph, session_for
 
@@ -51,6 +57,7 @@ from pillars.push import BODY_FORMATS, PushError, check_url, payloads, put_graph
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
 @READ_STORE_OPTION
 @ROOT_OPTION
+@entailment_option
 def push(
     url: str,
     graphs: tuple[str, ...],
@@ -62,6 +69,7 @@ def push(
     dry_run: bool,
     store_dir: Path | None,
     root: Path | None,
+    entailment: str | None,
 ) -> None:
     """Upload each named graph to the Graph Store Protocol endpoint URL (PUT ?graph=IRI).
 
@@ -73,7 +81,7 @@ def push(
         session = session_for(user, password, token)
     except PushError as err:
         raise click.BadParameter(str(err), param_hint=err.param) from err
-    store = open_corpus_store(store_dir, root)
+    store = open_corpus_store(store_dir, root, entails(entailment))
     try:
         chosen = select_graphs(store, graphs)
     except GraphNotFound as err:

@@ -17,6 +17,7 @@ import click
 from pillars.cli.options import (
     READ_STORE_OPTION,
     ROOT_OPTION,
+    entailment_option,
     open_corpus_store,
     settings_from_options,
     settings_options,
@@ -58,6 +59,7 @@ def _query_settings(func: Callable[..., Any]) -> Callable[..., Any]:
 )
 @READ_STORE_OPTION
 @ROOT_OPTION
+@entailment_option
 @_query_settings
 def query(
     sparql: str | None,
@@ -89,7 +91,7 @@ def query(
             err=True,
         )
         sys.exit(2)
-    store = open_corpus_store(store_dir, root)
+    store = open_corpus_store(store_dir, root, settings.entails)
     result_format, graph_format = {
         "table": ("json", "turtle"),
         "csv": ("csv", "ntriples"),

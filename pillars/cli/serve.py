@@ -70,7 +70,7 @@ def serve(
             raise click.ClickException(f"--store {store_dir}: {err}") from err
     else:
         try:
-            source = open_source(Path(store_dir) if store_dir else None, root)
+            source = open_source(Path(store_dir) if store_dir else None, root, settings.entails)
         except (CorpusError, StoreError) as err:
             raise click.ClickException(str(err)) from err
     click.echo(f"Pillars: serving on http://{host}:{port}/ (SPARQL at /sparql)", err=True)

@@ -9,6 +9,7 @@ import logging
 import pyoxigraph as ox
 from flask import Flask
 
+from pillars.entailment import is_entailed_graph
 from pillars.search_index import SearchIndex, lazy
 from pillars.server import pages, search, sparql, validate
 from pillars.server.description import DatasetInfo
@@ -32,7 +33,7 @@ def create_app(
     """The WSGI app. `store` defaults to the bundled corpus in memory; `source` to `store`."""
     settings = settings or Settings()
     if store is None:
-        store = source.open() if source else memory_store()
+        store = source.open() if source else memory_store(entail=settings.entails)
     if source is None:
         if not isinstance(store, ox.Store):
             raise TypeError("a store that is not embedded is served from its StoreSource")
@@ -47,10 +48,24 @@ def create_app(
     return app
 
 
+def _say_entailment(settings: Settings, source: StoreSource, counts: dict[str, int]) -> None:
+    """A store built by `pillars load` keeps what it was built with; say when it differs."""
+    held = any(is_entailed_graph(g) for g in counts)
+    if source.path is not None and held != settings.entails:
+        log.warning(
+            "the store %s the entailed graphs (`pillars load --entailment %s`); rebuild it to "
+            "change that, --entailment %s here does not",
+            "holds" if held else "lacks",
+            "rdfs" if held else "off",
+            settings.entailment,
+        )
+
+
 def build_state(settings: Settings, store: ReadStore, source: StoreSource) -> AppState:
     """What the blueprints share for one served store (a reload builds another)."""
     per_worker = max(1, settings.max_concurrent_queries)
     counts = source.counts(store)
+    _say_entailment(settings, source, counts)
     placement = place_store(settings, source, sum(counts.values()))
     processes, threads = settings.evaluator_layout(placement.in_memory and bool(source.path))
     if source.path is not None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from pillars.entailment import ENTAILED_PREFIX, is_entailed_graph
 from pillars.namespaces import GRAPH, ID
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -25,7 +26,25 @@ RESULT_FORMAT_IRIS = (
     "N-Quads",
     "TriG",
 )
-DESCRIPTION_PREFIXES = {"sd": SD, "void": VOID, "dcterms": DCTERMS, "formats": FORMATS}
+PROV = "http://www.w3.org/ns/prov#"
+DESCRIPTION_PREFIXES = {
+    "sd": SD,
+    "void": VOID,
+    "dcterms": DCTERMS,
+    "formats": FORMATS,
+    "prov": PROV,
+}
+SIMPLE_ENTAILMENT = "http://www.w3.org/ns/entailment/Simple"
+UNION_TEXT = "The default graph is the union of all named graphs."
+ENTAILED_UNION_TEXT = (
+    "The default graph is the union of all named graphs, the entailed ones included, so a "
+    f"class matches the instances of its subclasses too (graphs {ENTAILED_PREFIX}<name>)."
+)
+ENTAILED_GRAPH_TEXT = (
+    "What {graph} entails by the subclass and subproperty closure of RDFS (rules rdfs5, "
+    "rdfs7, rdfs9, rdfs11) over the Pillars ontology, materialised when the store was loaded; "
+    "only triples {graph} does not assert."
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,11 @@ class DatasetInfo:
     @property
     def triples(self) -> int:
         return self.default_graph_triples + sum(self.graphs.values())
+
+    @property
+    def entailed(self) -> bool:
+        """Whether the store was loaded with what the ontology entails (pillars/entailment.py)."""
+        return any(is_entailed_graph(g) for g in self.graphs)
 
     @classmethod
     def of(cls, counts: dict[str, int]) -> DatasetInfo:
@@ -63,6 +87,9 @@ def service_description(base: str, info: DatasetInfo, federated: bool) -> list[o
         ox.Triple(service, _n(SD + "supportedLanguage"), _n(SD + "SPARQL11Query")),
         # Queries without GRAPH see the union of every named graph.
         ox.Triple(service, _n(SD + "feature"), _n(SD + "UnionDefaultGraph")),
+        # Basic graph patterns match the stored triples as they are; what the ontology entails
+        # is stored (graphs graph/entailed/...), not inferred while a query runs.
+        ox.Triple(service, _n(SD + "defaultEntailmentRegime"), _n(SIMPLE_ENTAILMENT)),
         ox.Triple(service, _n(SD + "defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, _n(SD + "Dataset")),
         ox.Triple(dataset, _n(SD + "defaultGraph"), default),
@@ -71,7 +98,7 @@ def service_description(base: str, info: DatasetInfo, federated: bool) -> list[o
         ox.Triple(
             default,
             _n(DCTERMS + "description"),
-            ox.Literal("The default graph is the union of all named graphs.", language="en"),
+            ox.Literal(ENTAILED_UNION_TEXT if info.entailed else UNION_TEXT, language="en"),
         ),
     ]
     if federated:
@@ -89,7 +116,17 @@ def service_description(base: str, info: DatasetInfo, federated: bool) -> list[o
             ox.Triple(described, RDF_TYPE, _n(SD + "Graph")),
             ox.Triple(described, _n(VOID + "triples"), _int(count)),
         ]
+        if is_entailed_graph(graph):
+            out += _entailed_graph(described, GRAPH + graph.removeprefix(ENTAILED_PREFIX))
     return out
+
+
+def _entailed_graph(described: ox.BlankNode, asserted: str) -> list[ox.Triple]:
+    text = ENTAILED_GRAPH_TEXT.format(graph=f"<{asserted}>")
+    return [
+        ox.Triple(described, _n(PROV + "wasDerivedFrom"), _n(asserted)),
+        ox.Triple(described, _n(DCTERMS + "description"), ox.Literal(text, language="en")),
+    ]
 
 
 def void_description(base: str, info: DatasetInfo) -> list[ox.Triple]:

@@ -33,6 +33,7 @@ from flask import (
 from markupsafe import Markup
 
 from pillars.corpus import default_root
+from pillars.entailment import is_entailed_graph
 from pillars.export import write_rdf
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
 from pillars.server import pages_argmap, pages_ontology, pages_query, pages_text
@@ -387,7 +388,9 @@ def _named_graphs() -> list[str]:
 
 def _article_slugs() -> list[str]:
     return [
-        g[len(GRAPH) :] for g in _named_graphs() if g.startswith(GRAPH) and g not in SPECIAL_GRAPHS
+        g[len(GRAPH) :]
+        for g in _named_graphs()
+        if g.startswith(GRAPH) and g not in SPECIAL_GRAPHS and not is_entailed_graph(g)
     ]
 
 
@@ -519,7 +522,7 @@ def dumps_index() -> str:
     )
 
 
-@bp.get("/dumps/<name>")
+@bp.get("/dumps/<path:name>")  # a path: entailed graphs are graph/entailed/<name>
 def dump(name: str) -> Response:
     stem, _, ext = name.rpartition(".")
     if stem == "pillars" and ext in DUMP_FORMATS:
@@ -534,7 +537,8 @@ def dump(name: str) -> Response:
     response = send_file(
         done.path, mimetype=media, etag=done.etag, conditional=True, max_age=PAGE_MAX_AGE
     )
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    filename = name.replace("/", "-")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
+from pillars.entailment import is_entailed_graph
 from pillars.namespaces import OA, PIL
 from pillars.prefixes import compact
 from pillars.store_interface import ReadStore
@@ -264,6 +265,11 @@ def _group(
     return sorted(groups.values(), key=lambda g: g.predicate.text.casefold())
 
 
+def _asserted(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """A page shows what the corpus says; the entailed graphs would list every superclass."""
+    return [q for q in quads if not is_entailed_graph(getattr(q.graph_name, "value", ""))]
+
+
 def _reading_order(store: ReadStore, value: Value) -> tuple[int, int, str]:
     """Numbered sections first, by pil:sectionNumber; everything else by its label."""
     # Sorting sections by heading would scramble the article's reading order.
@@ -276,8 +282,8 @@ def _reading_order(store: ReadStore, value: Value) -> tuple[int, int, str]:
 
 def describe(store: ReadStore, iri: str, href: Href) -> Description:
     node = ox.NamedNode(iri)
-    out = list(store.quads_for_pattern(node, None, None, None))
-    into = list(store.quads_for_pattern(None, None, node, None))
+    out = _asserted(store.quads_for_pattern(node, None, None, None))
+    into = _asserted(store.quads_for_pattern(None, None, node, None))
     types = sorted(
         {
             value_of(store, q.object, href)

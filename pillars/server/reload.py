@@ -82,7 +82,7 @@ class CorpusWatcher:
         log = self.app.logger
         started = time.perf_counter()
         try:
-            store = memory_store(discover(self.root))
+            store = memory_store(discover(self.root), app_state(self.app).settings.entails)
         except CorpusError as err:
             log.error("reload: %s; still serving the last good corpus", err)
             return

@@ -169,10 +169,10 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return self.spec.build()
 
 
-def open_source(store_dir: Path | None, root: Path | None) -> StoreSource:
+def open_source(store_dir: Path | None, root: Path | None, entail: bool) -> StoreSource:
     """Read the corpus (or check the on-disk store) now, before anything is served; raises
     CorpusError or StoreError, naming the file or the folder."""
     if store_dir is not None:
         check_opens(store_dir)  # every worker and evaluator opens its own handle
         return StoreSource(path=str(store_dir.resolve()))
-    return StoreSource.of_memory(memory_store(discover(root)))
+    return StoreSource.of_memory(memory_store(discover(root), entail))
