@@ -98,11 +98,7 @@ class Subsumption:
                     if upper != s:
                         found.add((s, p, upper))
         target = ox.NamedNode(entailed_graph(graph))
-        return [
-            ox.Quad(s, p, o, target)
-            for s, p, o in sorted(found - asserted, key=str)
-            if o not in TRIVIAL
-        ]
+        return [ox.Quad(s, p, o, target) for s, p, o in found - asserted if o not in TRIVIAL]
 
 
 def _closure(
