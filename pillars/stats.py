@@ -41,6 +41,24 @@ class Sentence:
 
 
 @dataclass
+class Mentions:
+    """Things of one kind the article evidences: how many a statement links to, and the ones
+    only their own evidence points at, each with the reason an editor noted (or "")."""
+
+    linked: int = 0
+    evidence_only: dict[str, str] = field(default_factory=dict)  # compact IRI -> reason
+
+    @property
+    def evidenced(self) -> int:
+        return self.linked + len(self.evidence_only)
+
+
+# The kinds of shared thing an article mentions, each with its class in the ontology.
+MENTION_KINDS = {"event": PIL + "Event", "place": PIL + "Place", "actor": PIL + "Actor"}
+SKOS_NOTE = "http://www.w3.org/2004/02/skos/core#note"
+
+
+@dataclass
 class ArticleStats:
     slug: str
     graph: str
@@ -54,6 +72,7 @@ class ArticleStats:
     excluded_lines: list[str] = field(default_factory=list)
     drafts: dict[str, int] = field(default_factory=dict)  # drafted resources per class
     draft_covered: int = 0  # sentences that drafted evidence overlaps
+    mentions: dict[str, Mentions] = field(default_factory=dict)  # by kind: event, place, actor
 
     @property
     def sentence_percent(self) -> float:
@@ -135,9 +154,10 @@ def compact(iri: str) -> str:
     return f"<{iri}>"
 
 
-def _select(store: ox.Store, query: str) -> list[dict[str, str]]:
-    """Rows of a SELECT as plain strings (unbound variables left out)."""
-    result = store.query(query)
+def _select(store: ox.Store, query: str, union: bool = False) -> list[dict[str, str]]:
+    """Rows of a SELECT as plain strings (unbound variables left out); `union`: the default
+    graph is the union of the named graphs (types and classes live in other graphs)."""
+    result = store.query(query, use_default_graph_as_union=union)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("expected a SELECT query")
     names = [v.value for v in result.variables]
@@ -185,6 +205,35 @@ def evidence_spans(store: ox.Store, graph: str, drafts: bool = False) -> list[tu
     return sorted(spans)
 
 
+def mentions(store: ox.Store, graph: str) -> dict[str, Mentions]:
+    """Per kind, the things the graph's curated evidence anchors: linked when a curated
+    resource of the graph points at them by anything but pil:hasEvidence. The reason for one
+    left unlinked is the `skos:note` of its evidence."""
+    kinds = " ".join(f'("{k}" <{c}>)' for k, c in MENTION_KINDS.items())
+    rows = _select(
+        store,
+        f"""SELECT ?kind ?thing (SAMPLE(?why) AS ?reason) (MAX(?used) AS ?linked) WHERE {{
+          VALUES (?kind ?class) {{ {kinds} }}
+          GRAPH <{graph}> {{ ?thing <{PIL}hasEvidence> ?ev {_drafted("ev", False)} }}
+          ?thing a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class .
+          OPTIONAL {{ GRAPH <{graph}> {{ ?ev <{SKOS_NOTE}> ?why }} }}
+          BIND (EXISTS {{ GRAPH <{graph}> {{
+            ?s ?p ?thing FILTER (?p != <{PIL}hasEvidence>) {_drafted("s", False)} }} }} AS ?used)
+        }} GROUP BY ?kind ?thing""",
+        union=True,
+    )
+    found = {kind: Mentions() for kind in MENTION_KINDS}
+    for row in rows:
+        counted = found[row["kind"]]
+        if row["linked"] == "true":
+            counted.linked += 1
+        else:
+            counted.evidence_only[compact(row["thing"])] = row.get("reason", "")
+    for counted in found.values():
+        counted.evidence_only = dict(sorted(counted.evidence_only.items()))
+    return found
+
+
 def section_headings(store: ox.Store, graph: str) -> set[str]:
     rows = _select(
         store,
@@ -203,6 +252,7 @@ def article_stats(store: ox.Store, source: GraphSource) -> ArticleStats:
     )
     if source.text_file is None:
         return stats
+    stats.mentions = mentions(store, source.graph)
     text = source.text_file.read_text(encoding="utf-8")
     sentences, stats.excluded_lines = split_body(text, section_headings(store, source.graph))
     spans = evidence_spans(store, source.graph)
@@ -260,6 +310,10 @@ def render_text(all_stats: list[ArticleStats]) -> str:
                 f"({st.sentence_percent:.1f}%); characters covered: {st.char_percent:.1f}%"
             )
             out.append(f"  left out as headings or footer: {len(st.excluded_lines)} lines")
+            for kind, m in st.mentions.items():
+                only = ", ".join(m.evidence_only) or "none"
+                out.append(f"  {kind}s mentioned: {m.evidenced}, linked: {m.linked}; "
+                           f"evidence only: {only}")  # fmt: skip
         out.extend(_draft_lines(st, "  "))
         if st.has_text:
             out.append(f"  uncovered sentences: {len(st.uncovered)}")
@@ -281,6 +335,27 @@ def _draft_lines(st: ArticleStats, indent: str) -> list[str]:
             f"({st.draft_percent:.1f}%)"
         )
     return lines
+
+
+def _mention_markdown(found: dict[str, Mentions]) -> list[str]:
+    out = [
+        "### Mentions linked from a statement",
+        "",
+        "Events, places and actors the article's evidence anchors, and how many of them a",
+        "statement of the article links to (any property but `pil:hasEvidence`).",
+        "",
+        "| kind | mentioned | linked from a statement | evidence only |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    out += [
+        f"| {kind} | {m.evidenced} | {m.linked} | {len(m.evidence_only)} |"
+        for kind, m in found.items()
+    ]
+    out.append("")
+    for kind, m in found.items():
+        out += [f"- {kind}, evidence only: `{thing}`" + (f": {why}" if why else ": no reason noted")
+                for thing, why in m.evidence_only.items()]  # fmt: skip
+    return out + ([""] if any(m.evidence_only for m in found.values()) else [])
 
 
 def render_markdown(all_stats: list[ArticleStats]) -> str:
@@ -314,6 +389,7 @@ def render_markdown(all_stats: list[ArticleStats]) -> str:
             "- Lines left out (headings, running footer): "
             + "; ".join(f"“{line}”" for line in st.excluded_lines),
             "",
+            *_mention_markdown(st.mentions),
             f"### Uncovered sentences ({len(st.uncovered)})",
             "",
         ]

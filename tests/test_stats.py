@@ -156,3 +156,41 @@ def test_abbreviations_and_initials_do_not_end_sentences() -> None:
         "Then vs. Now.",
         "Next one starts here.",
     ]
+
+
+MENTIONS_ONTOLOGY = """@prefix pil: <https://w3id.org/pillars/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+pil:State rdfs:subClassOf pil:Actor .
+"""
+MENTIONS = """@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix pil: <https://w3id.org/pillars/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix d: <https://w3id.org/pillars/id/demo/> .
+@prefix actor: <https://w3id.org/pillars/id/actor/> .
+@prefix event: <https://w3id.org/pillars/id/event/> .
+actor:iran a pil:State ; pil:hasEvidence d:ev-iran .
+actor:russia a pil:State ; pil:hasEvidence d:ev-russia .
+event:summit a pil:Event ; pil:hasEvidence d:ev-summit .
+d:c1 a pil:Claim ; pil:concerns actor:iran .
+d:ev-russia skos:note "named only in a citation's title" .
+d:draft a pil:Claim ; pil:draft true ; pil:concerns event:summit .
+"""
+
+
+def test_mentions_are_linked_or_evidence_only_with_the_noted_reason(tmp_path: Path) -> None:
+    root = _demo(tmp_path)
+    (root / "ontology" / "o.ttl").write_text(MENTIONS_ONTOLOGY, encoding="utf-8")
+    (root / "instances" / "demo" / "mentions.ttl").write_text(MENTIONS, encoding="utf-8")
+    (demo,) = collect(discover(root))
+    actors, events, places = demo.mentions["actor"], demo.mentions["event"], demo.mentions["place"]
+    # Iran is a State, an Actor by the ontology; a drafted claim's link does not count.
+    assert (actors.linked, actors.evidence_only) == (
+        1,
+        {"actor:russia": "named only in a citation's title"},
+    )
+    assert (events.linked, events.evidence_only) == (0, {"event:summit": ""})
+    assert places.evidenced == 0
+    markdown = render_markdown([demo])
+    assert "| actor | 2 | 1 | 1 |" in markdown
+    assert "- actor, evidence only: `actor:russia`: named only in a citation's title" in markdown
+    assert "- event, evidence only: `event:summit`: no reason noted" in markdown
