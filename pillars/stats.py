@@ -148,10 +148,12 @@ def _sentence(line: str, offset: int, begin: int, end: int) -> Sentence:
 
 
 def compact(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return f"<{iri}>"
+    """The IRI with the longest namespace that fits (`actor:iran`, not `id:actor/iran`)."""
+    fits = [(p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)]
+    if not fits:
+        return f"<{iri}>"
+    prefix, namespace = max(fits, key=lambda fit: len(fit[1]))
+    return f"{prefix}:{iri[len(namespace) :]}"
 
 
 def _select(store: ox.Store, query: str, union: bool = False) -> list[dict[str, str]]:
