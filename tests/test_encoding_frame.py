@@ -402,3 +402,32 @@ def test_every_label_reads_on_its_own(store: ox.Store) -> None:
         "FILTER (REGEX(?label, '^(This|These|Those|Its|Their|They|He|She|Such) |^(Both|Some) (countries|states|see|even|envision) ')) }",
     )
     assert [(local(r["x"]), r["label"]) for r in rows] == []
+
+
+def test_listed_items_and_times_stand_in_their_statements_words(store: ox.Store) -> None:
+    # Issue 16: an item a statement lists has its own evidence inside the statement's; a
+    # time a statement gives is copied from the statement's own words.
+    rows = select(
+        store,
+        "SELECT ?s ?item (MAX(?inside) AS ?ok) WHERE { ?s pil:listsItem ?item . "
+        "?item pil:hasEvidence [ oa:start ?a ; oa:end ?b ] . "
+        "?s pil:hasEvidence [ oa:start ?x ; oa:end ?y ] . "
+        "BIND (?x <= ?a && ?b <= ?y AS ?inside) } GROUP BY ?s ?item",
+    )
+    assert len(rows) >= 14 and all(r["ok"] == "true" for r in rows), rows
+    times = select(
+        store,
+        "SELECT ?s ?time ?exact WHERE { ?s pil:timeAsGiven ?time ; "
+        "pil:hasEvidence [ oa:exact ?exact ] }",
+    )
+    by_statement: dict[str, list[tuple[str, str]]] = {}
+    for r in times:
+        by_statement.setdefault(local(r["s"]), []).append((r["time"], r["exact"]))
+    for statement, pairs in by_statement.items():
+        assert any(time in exact for time, exact in pairs), statement
+    khomeini = select(
+        store,
+        "SELECT ?from ?to WHERE { art:perception-khomeini-identity-threats "
+        "pil:startYear ?from ; pil:endYear ?to }",
+    )
+    assert [(r["from"], r["to"]) for r in khomeini] == [("1980", "1989")]
