@@ -138,7 +138,9 @@ def _one_finding(synthetic: Path, tmp_path: Path, name: str, *options: str) -> N
     assert code == 1, output
     report = json.loads(output)
     assert "owl" in report["checks"]
-    findings = report["findings"]
+    # xsd:gYear's four standing Warnings (owl2-dl-datatype) are about the ontology, not the break
+    findings = [f for f in report["findings"] if f["rule"] != "owl2-dl-datatype"]
+    assert len(report["findings"]) - len(findings) in (0, 4), report["findings"]
     assert len(findings) == 1, findings
     assert words in findings[0]["message"]
     if resource is None:

@@ -10,7 +10,10 @@
 // tab-separated line per result: "FILE\tok", "FILE\tinconsistent", "FILE\tprofile\tKind\tmessage"
 // (an OWL 2 DL profile violation BASE does not have), "FILE\terror\tmessage", and before an
 // "inconsistent" line one "FILE\tculprit\tIRI" per resource whose own statements contradict
-// the ontology (see culprits()), so the report can name the resource and not only the graph.
+// the ontology (see culprits()), so the report can name the resource and not only the graph;
+// "FILE\tdatatype\tPROPERTY\tDATATYPE\tHOW" for a data property whose values in the article use
+// a datatype outside the OWL 2 datatype map (xsd:gYear) that BASE does not already use it with
+// (OwlProfile.java reports BASE's): HermiT ignores those axioms, and the report says so.
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.FileInputStream;
@@ -24,14 +27,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.semanticweb.HermiT.Configuration;
 import org.semanticweb.HermiT.Reasoner;
 import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.io.StreamDocumentSource;
 import org.semanticweb.owlapi.model.AddImport;
+import org.semanticweb.owlapi.model.AxiomType;
 import org.semanticweb.owlapi.model.IRI;
 import org.semanticweb.owlapi.model.OWLAxiom;
 import org.semanticweb.owlapi.model.OWLClassAssertionAxiom;
+import org.semanticweb.owlapi.model.OWLDataPropertyAssertionAxiom;
+import org.semanticweb.owlapi.model.OWLDataPropertyExpression;
+import org.semanticweb.owlapi.model.OWLDataPropertyRangeAxiom;
+import org.semanticweb.owlapi.model.OWLDatatype;
 import org.semanticweb.owlapi.model.OWLIndividual;
 import org.semanticweb.owlapi.model.OWLLogicalAxiom;
 import org.semanticweb.owlapi.model.OWLObjectPropertyAssertionAxiom;
@@ -40,6 +50,7 @@ import org.semanticweb.owlapi.model.OWLPropertyAssertionAxiom;
 import org.semanticweb.owlapi.model.OWLOntologyManager;
 import org.semanticweb.owlapi.profiles.OWL2DLProfile;
 import org.semanticweb.owlapi.profiles.OWLProfileViolation;
+import org.semanticweb.owlapi.vocab.OWL2Datatype;
 
 public class OwlBatch {
     static final String RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
@@ -55,6 +66,30 @@ public class OwlBatch {
             found.add(v.getClass().getSimpleName() + "\t" + clean(v.toString()));
         }
         return found;
+    }
+
+    // The same methods are in OwlProfile.java (single-file programs cannot share code): keep
+    // both. "PROPERTY\tDATATYPE" -> how it is used, over the ontology and its imports.
+    static Map<String, Set<String>> unsupportedDatatypes(OWLOntology ontology) {
+        Map<String, Set<String>> found = new TreeMap<>();
+        for (OWLOntology o : ontology.getImportsClosure()) {
+            for (OWLDataPropertyRangeAxiom axiom : o.getAxioms(AxiomType.DATA_PROPERTY_RANGE)) {
+                for (OWLDatatype datatype : axiom.getRange().getDatatypesInSignature()) {
+                    note(found, axiom.getProperty(), datatype, "range");
+                }
+            }
+            for (OWLDataPropertyAssertionAxiom axiom : o.getAxioms(AxiomType.DATA_PROPERTY_ASSERTION)) {
+                note(found, axiom.getProperty(), axiom.getObject().getDatatype(), "values");
+            }
+        }
+        return found;
+    }
+
+    static void note(Map<String, Set<String>> found, OWLDataPropertyExpression property,
+                     OWLDatatype datatype, String how) {
+        if (OWL2Datatype.isBuiltIn(datatype.getIRI()) || property.isAnonymous()) return;
+        String key = property.asOWLDataProperty().getIRI() + "\t" + datatype.getIRI();
+        found.computeIfAbsent(key, k -> new TreeSet<>()).add(how);
     }
 
     // At most this many extra HermiT runs to localise one inconsistent article; past it the
@@ -156,6 +191,7 @@ public class OwlBatch {
         OWLOntology baseOntology =
             manager.loadOntologyFromOntologyDocument(new ByteArrayInputStream(baseBytes));
         Set<String> base = violations(baseOntology);
+        Set<String> baseDatatypes = unsupportedDatatypes(baseOntology).keySet();
         // Each article is an ontology that imports the base, parsed in the manager that
         // already holds the base: the base is parsed once per batch, not once per article,
         // and the parser still sees its property declarations through the import.
@@ -173,8 +209,15 @@ public class OwlBatch {
                 for (String v : violations(ontology)) {
                     if (!base.contains(v)) System.out.println(file + "\tprofile\t" + v);
                 }
+                for (Map.Entry<String, Set<String>> use : unsupportedDatatypes(ontology).entrySet()) {
+                    if (baseDatatypes.contains(use.getKey())) continue;
+                    System.out.println(file + "\tdatatype\t" + use.getKey() + "\t"
+                        + String.join(" and ", use.getValue()));
+                }
                 Configuration config = new Configuration();
-                // xsd:gYear is outside the OWL 2 datatype map; SHACL checks those values.
+                // xsd:gYear is outside the OWL 2 datatype map: HermiT would refuse the article
+                // over it, so the axioms that use it are ignored, and the "datatype" lines above
+                // (and OwlProfile.java for the base) report each property they concern.
                 config.ignoreUnsupportedDatatypes = true;
                 Reasoner reasoner = new Reasoner(config, ontology);
                 boolean ok = reasoner.isConsistent();

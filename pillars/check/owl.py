@@ -16,13 +16,16 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import owlready2
 import pyoxigraph as ox
 
-from pillars.check import OWL, Finding, Severity
+from pillars.check import OWL, Finding, Severity, syntax
+from pillars.check.locate import SubjectIndex, short
+from pillars.check.units import shapes_files
 from pillars.corpus import Corpus, CorpusError, GraphSource, read_all
 from pillars.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH, SHARED_GRAPH
 
@@ -36,6 +39,11 @@ _DATATYPE_PROPERTY = ox.NamedNode(_OWL + "DatatypeProperty")
 _ANNOTATION_PROPERTY = ox.NamedNode(_OWL + "AnnotationProperty")
 # Vocabularies OWL itself defines (rdf:type, rdfs:label, owl:sameAs ...): never declared.
 _BUILT_IN = (_RDF, "http://www.w3.org/2000/01/rdf-schema#", _OWL)
+
+_SH = "http://www.w3.org/ns/shacl#"
+_SH_PATH, _SH_DATATYPE = ox.NamedNode(_SH + "path"), ox.NamedNode(_SH + "datatype")
+_SH_PROPERTY = ox.NamedNode(_SH + "property")
+DATATYPE_RULE = "owl2-dl-datatype"
 
 PROFILE_SOURCE = Path(__file__).with_name("OwlProfile.java")
 PROFILE_TIMEOUT_S = 120
@@ -51,27 +59,35 @@ def java_executable() -> str | None:
     return shutil.which(owlready2.JAVA_EXE)
 
 
-def run(corpus: Corpus, with_instances: bool = True) -> list[Finding]:
+def run(corpus: Corpus, with_instances: bool = True, datatypes: bool = False) -> list[Finding]:
     """Check the ontology (and, by default, every instance graph) with owlready2 and HermiT.
 
     With instances this is one HermiT run over the whole corpus: the only way to see a
     contradiction that needs two articles at once, but its cost grows faster than the corpus
     (`pillars check --owl-whole-corpus`). `pillars check` reasons per article instead
     (`run_base` once, then `pillars.check.owl_articles`).
+
+    `datatypes`: also the standing Warnings (rule owl2-dl-datatype) about data properties whose
+    range or values use a datatype outside the OWL 2 datatype map (xsd:gYear), which HermiT
+    ignores; `pillars check` always asks for them, so they never pass silently there.
     """
     what = "corpus" if with_instances else "ontology"
     heap = whole_corpus_heap_mb() if with_instances else JAVA_MEMORY_MB
-    return _run(_reasoning_sources(corpus.sources, with_instances), with_instances, what, heap)
+    sources = _reasoning_sources(corpus.sources, with_instances)
+    checks = datatype_checks(shapes_files(corpus)) if datatypes else None
+    return _run(sources, with_instances, what, heap, checks)
 
 
-def run_base(corpus: Corpus) -> list[Finding]:
+def run_base(corpus: Corpus, datatypes: bool = False) -> list[Finding]:
     """The ontology with the shared vocabulary, no article: what every article is checked with.
 
     Unsatisfiable classes and profile violations of the ontology are found here once, not
-    repeated for every article.
+    repeated for every article. `datatypes`: as for `run`.
     """
     sources = [s for s in corpus.sources if s.graph in (ONTOLOGY_GRAPH, SHARED_GRAPH)]
-    return _run(sources, True, "ontology with the shared vocabulary", JAVA_MEMORY_MB)
+    what = "ontology with the shared vocabulary"
+    checks = datatype_checks(shapes_files(corpus)) if datatypes else None
+    return _run(sources, True, what, JAVA_MEMORY_MB, checks)
 
 
 def whole_corpus_heap_mb() -> int:
@@ -84,7 +100,11 @@ def whole_corpus_heap_mb() -> int:
 
 
 def _run(
-    sources: Sequence[GraphSource], with_instances: bool, what: str, heap_mb: int
+    sources: Sequence[GraphSource],
+    with_instances: bool,
+    what: str,
+    heap_mb: int,
+    checks: Mapping[tuple[str, str], str] | None = None,
 ) -> list[Finding]:
     try:
         selected = [(source.graph, quads) for source, quads in read_all(sources)]
@@ -109,7 +129,10 @@ def _run(
         return findings
     with tempfile.TemporaryDirectory(prefix="pillars-owl-") as tmp:
         outcome = _reason(Path(tmp), selected, what, heap_mb)
-        findings.extend(dl_profile(java, Path(tmp) / "reasoned.nt", heap_mb))
+        profile = dl_profile(java, Path(tmp) / "reasoned.nt", heap_mb, checks)
+        if checks is None:  # not asked for: the direct entry points' old contract
+            profile = [f for f in profile if f.rule != DATATYPE_RULE]
+        findings.extend(_at_definitions(profile, sources))
         located = _localise(Path(tmp), selected) if outcome.inconsistent and with_instances else []
         if not any(f.rule == "hermit-consistency" for f in located):
             findings.extend(outcome.findings)  # else the graph at fault says it better: once
@@ -159,7 +182,8 @@ def _reason(
         owlready2.reasoning.JAVA_MEMORY = heap_mb
         try:
             # xsd:gYear is not in the OWL 2 datatype map; HermiT would refuse the whole
-            # ontology over it, so those values are left to SHACL.
+            # ontology over it, so the axioms that use it are ignored, and dl_profile reports
+            # each property they concern (rule owl2-dl-datatype): no silent pass.
             owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
         except owlready2.OwlReadyInconsistentOntologyError:
             return _Outcome(
@@ -278,11 +302,19 @@ def dl_sanity(graphs: Sequence[tuple[str, list[ox.Quad]]]) -> list[Finding]:
     return findings
 
 
-def dl_profile(java: str, ntriples: Path, heap_mb: int = 512) -> list[Finding]:
-    """The OWL API's OWL 2 DL profile check (punning, undeclared terms, reserved vocabulary).
+def dl_profile(
+    java: str,
+    ntriples: Path,
+    heap_mb: int = 512,
+    checks: Mapping[tuple[str, str], str] | None = None,
+) -> list[Finding]:
+    """The OWL API's OWL 2 DL profile check (punning, undeclared terms, reserved vocabulary),
+    and a Warning per data property whose range or values use a datatype outside the OWL 2
+    datatype map (xsd:gYear), which the OWL API accepts silently and HermiT ignores.
 
     It runs OwlProfile.java against the OWL API inside owlready2's HermiT.jar, in Java's
     single-file source mode: that needs a JDK (javac's compiler module), not only a JRE.
+    `checks` says which shape checks a (property, datatype)'s values (`datatype_checks`).
     """
     classpath = owlready2.reasoning._HERMIT_CLASSPATH
     # 512 MB holds the ontology and a few articles; a whole corpus gets HermiT's heap (at 1,000
@@ -301,10 +333,69 @@ def dl_profile(java: str, ntriples: Path, heap_mb: int = 512) -> list[Finding]:
     seen: dict[str, Finding] = {}
     for line in done.stdout.splitlines():
         kind, _, message = line.partition("\t")
+        if kind == "UnsupportedDatatype":
+            prop, datatype, how = (message.split("\t") + ["", ""])[:3]
+            seen.setdefault(line, datatype_finding(prop, datatype, how, checks or {}))
+            continue
         iri = _FIRST_IRI.search(message)
         text = f"Not OWL 2 DL ({kind}): {message}"
         seen.setdefault(text, _profile("Violation", text, iri.group(1) if iri else None))
     return list(seen.values())
+
+
+def datatype_finding(
+    prop: str, datatype: str, how: str, checks: Mapping[tuple[str, str], str]
+) -> Finding:
+    """A data property whose range or values use a datatype outside the OWL 2 datatype map
+    (xsd:gYear): not OWL 2 DL, and HermiT is told to ignore those axioms, so say it, by name."""
+    p, dt = short(prop), short(datatype)
+    uses = {"range": "its rdfs:range", "values": "its values"}
+    said = " and ".join(uses.get(part, part) for part in how.split(" and ")) or "it"
+    shape = checks.get((prop, datatype))
+    who = (
+        f"SHACL checks the values instead ({shape}, sh:datatype {dt})."
+        if shape
+        else f"No shape checks them either: give {p} a property shape with sh:datatype {dt}."
+    )
+    return Finding(
+        CHECK, "Warning",
+        f"{p} uses {dt} ({said}), which is outside the OWL 2 datatype map: the ontology is "
+        f"not OWL 2 DL there, and HermiT ignores the axioms that use {dt} (a range of {p}, "
+        f"every value given to it), so OWL reasoning checks none of them. {who}",
+        resource=prop, rule=DATATYPE_RULE,
+    )  # fmt: skip
+
+
+def datatype_checks(files: Sequence[Path]) -> dict[tuple[str, str], str]:
+    """(property, datatype) -> the shape whose sh:path and sh:datatype check those values."""
+    quads: list[ox.Quad] = []
+    for path in files:
+        try:
+            quads.extend(syntax.parse(path))
+        except CorpusError:
+            continue  # the shapes are reported elsewhere; the message then names no shape
+    targets = {q.subject: q.object for q in quads if q.predicate == _SH_PATH}
+    owners = {q.object: q.subject for q in quads if q.predicate == _SH_PROPERTY}
+    found: dict[tuple[str, str], str] = {}
+    for q in quads:
+        prop = targets.get(q.subject)
+        if q.predicate == _SH_DATATYPE and isinstance(prop, ox.NamedNode):
+            shape = owners.get(q.subject, q.subject)
+            if isinstance(shape, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
+                found.setdefault((prop.value, q.object.value), short(shape.value))
+    return found
+
+
+def _at_definitions(findings: list[Finding], sources: Sequence[GraphSource]) -> list[Finding]:
+    """Put each datatype finding at the line of the ontology that defines its property."""
+    if not any(f.rule == DATATYPE_RULE for f in findings):
+        return findings
+    index = SubjectIndex.build([f for s in sources if s.graph == ONTOLOGY_GRAPH for f in s.files])
+    placed: list[Finding] = []
+    for f in findings:
+        where = index.locate(f.resource) if f.rule == DATATYPE_RULE and f.resource else None
+        placed.append(f if where is None else replace(f, file=where[0], line=where[1]))
+    return placed
 
 
 def _profile(severity: Severity, message: str, resource: str | None = None) -> Finding:

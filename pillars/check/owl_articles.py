@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import owlready2
@@ -35,10 +35,12 @@ from pillars.check.owl import (
     _reason,
     _tail,
     _write_ntriples,
+    datatype_checks,
+    datatype_finding,
     dl_sanity,
     java_executable,
 )
-from pillars.check.units import is_shared
+from pillars.check.units import is_shared, shapes_files
 from pillars.corpus import Corpus, CorpusError, GraphSource, read_all, source_quads
 from pillars.namespaces import ONTOLOGY_GRAPH, SHARED_GRAPH
 
@@ -62,6 +64,9 @@ class Base:
 
     graphs: list[tuple[str, list[ox.Quad]]]
     findings: frozenset[Finding]  # reported by the base check; not repeated per article
+    # (property, datatype) -> the shape checking those values (owl.datatype_checks), for the
+    # owl2-dl-datatype findings of an article's own use of an unsupported datatype
+    checks: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 def load_base(corpus: Corpus) -> Base | None:
@@ -71,7 +76,7 @@ def load_base(corpus: Corpus) -> Base | None:
         graphs = [(source.graph, quads) for source, quads in read_all(sources)]
     except CorpusError:
         return None
-    return Base(graphs, frozenset(dl_sanity(graphs)))
+    return Base(graphs, frozenset(dl_sanity(graphs)), datatype_checks(shapes_files(corpus)))
 
 
 def check(sources: Sequence[GraphSource], base: Base, jobs: int) -> dict[str, list[Finding]]:
@@ -173,7 +178,7 @@ def _batch(
         if kind == "inconsistent" and culprits.get(name):
             found_list = _culprit_findings(files[name], culprits[name])
         else:
-            one = _finding(files[name], kind, detail)
+            one = _finding(files[name], kind, detail, base.checks)
             found_list = [one] if one is not None else []
         if kind in ("ok", "inconsistent", "error"):
             answered.add(name)
@@ -185,9 +190,14 @@ def _batch(
     return results
 
 
-def _finding(source: GraphSource, kind: str, detail: str) -> Finding | None:
+def _finding(
+    source: GraphSource, kind: str, detail: str, checks: Mapping[tuple[str, str], str]
+) -> Finding | None:
     if kind == "inconsistent":
         return _located(source, _culprit(source.graph))
+    if kind == "datatype":  # the article's own use of a datatype HermiT ignores
+        prop, datatype, how = (detail.split("\t") + ["", ""])[:3]
+        return _located(source, datatype_finding(prop, datatype, how, checks))
     if kind == "profile":
         violation, _, message = detail.partition("\t")
         iri = _FIRST_IRI.search(message)

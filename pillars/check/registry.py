@@ -234,11 +234,11 @@ def _owl(job: Job) -> Found:
 
     corpus = job.inputs.corpus
     if job.scope is Scope.CORPUS:
-        return Found({CORPUS: owl_articles.pin_down(corpus, owl.run(corpus, with_instances=True))})
+        return Found({CORPUS: owl_articles.pin_down(corpus, owl.run(corpus, True, datatypes=True))})
     found = Found()
     for unit in job.units:
         if is_shared(unit):
-            found.by_unit[unit.graph] = owl.run_base(corpus)
+            found.by_unit[unit.graph] = owl.run_base(corpus, datatypes=True)
     articles = [u for u in job.units if not is_shared(u)]
     base = owl_articles.load_base(corpus) if articles else None
     if base is not None:  # None: the ontology or shared vocabulary does not parse (reported)
