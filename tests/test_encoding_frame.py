@@ -371,8 +371,14 @@ def test_a_perception_by_a_states_leaders_is_found_from_the_state(store: ox.Stor
     ties = select(store, "SELECT ?x ?state WHERE { ?x pil:belongsToState ?state }")
     tied = {local(r["x"]) for r in ties}
     # Not tied, on purpose (instances/shared/actors.ttl says why).
-    assert not tied & {"irgc", "donald-trump", "russian-pragmatists", "bashar-al-assad",
-                       "jcpoa-proponents", "jcpoa-hardline-critics"}
+    assert not tied & {
+        "irgc",
+        "donald-trump",
+        "russian-pragmatists",
+        "bashar-al-assad",
+        "jcpoa-proponents",
+        "jcpoa-hardline-critics",
+    }
     assert ("sergei-lavrov", "russia") in {(local(r["x"]), local(r["state"])) for r in ties}
 
 
@@ -399,7 +405,8 @@ def test_every_label_reads_on_its_own(store: ox.Store) -> None:
         store,
         f"SELECT ?x ?label WHERE {{ GRAPH <https://w3id.org/pillars/graph/{SLUG}> "
         "{ ?x rdfs:label ?label } "
-        "FILTER (REGEX(?label, '^(This|These|Those|Its|Their|They|He|She|Such) |^(Both|Some) (countries|states|see|even|envision) ')) }",
+        "FILTER (REGEX(?label, '^(This|These|Those|Its|Their|They|He|She|Such) "
+        "|^(Both|Some) (countries|states|see|even|envision) ')) }",
     )
     assert [(local(r["x"]), r["label"]) for r in rows] == []
 
