@@ -181,9 +181,11 @@ def test_fresh_folder_passes_pillars_check(drafted: tuple[Path, rdflib.Graph, st
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 violation(s)" in done.stdout
     # warnings only where a draft is incomplete by nature: the thesis not written yet, and
-    # candidate events that nothing links to until an editor places them
+    # candidate events that nothing links to until an editor places them; besides them, the
+    # ontology's standing owl2-dl-datatype warnings (xsd:gYear), which are no draft's doing
     warnings = [line for line in done.stdout.splitlines() if "WARNING" in line]
-    assert all("ReachableShape" in w or "thesis" in w.lower() for w in warnings), warnings
+    by_nature = ("ReachableShape", "thesis", "owl2-dl-datatype")
+    assert all(any(k in w for k in by_nature) for w in warnings), warnings
 
 
 def test_every_drafted_resource_is_marked(drafted: tuple[Path, rdflib.Graph, str]) -> None:

@@ -589,9 +589,11 @@ function linkMenu(sources, targets, x, y) {
   menu.replaceChildren(el("p", {}, choices.length ? "Link:" : "No link of the ontology fits these two."),
     ...choices.map((c) => el("button", { type: "button", role: "menuitem", onclick: () => makeLink(c) }, `${c.source.name} ${c.field.path} ${c.target.name}`)),
     el("button", { type: "button", onclick: () => { menu.hidden = true; } }, "Cancel"));
-  menu.style.left = `${x}px`;
-  menu.style.top = `${y}px`;
   menu.hidden = false;
+  // Kept inside the window, so that every choice can be scrolled to.
+  const { width, height } = menu.getBoundingClientRect();
+  menu.style.left = `${Math.max(0, Math.min(x, window.innerWidth - width))}px`;
+  menu.style.top = `${Math.max(0, Math.min(y, window.innerHeight - height))}px`;
 }
 
 async function makeLink(choice) {
