@@ -14,27 +14,35 @@ index is built: BM25 over every match is most of a search's cost (about 4 ms for
 5,000 quotes, 0.5 ms from the kept list), and a one-word search is the common one. The kept
 list is the same ranking, taken from the same index; other searches rank at query time.
 
+Each row also carries what the typed, faceted search narrows by (`SearchIndex.faceted`): the
+resource's most specific asserted class (`type`) and the actors it concerns (`actors`, see
+`_actor_links`); the graph is already there. Facet counts are taken over the best `FACET_BOUND`
+hits, so they cost the same however common the words (a frequent word keeps that many).
+
 The same file keeps every subject IRI of the store in order (`SearchIndex.iris_under`): the
 folder pages list "everything under /id/actor/", and Oxigraph has no index over IRI prefixes.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
 import tempfile
 import threading
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from pillars.corpus import Corpus
-from pillars.namespaces import FUNCTION_NS
+from pillars.entailment import ENTAILED_PREFIX
+from pillars.namespaces import FUNCTION_NS, ONTOLOGY_GRAPH, PIL
 from pillars.store import MARKER, StoreSource, build_disk_store
 from pillars.store_interface import ReadStore, select
 
@@ -49,10 +57,11 @@ INDEXED = {
 }
 MAX_WORDS = 16
 MAX_OFFSET = 1_000_000  # hits to skip; SQLite's integers end at 2**63 (a larger one was a 500)
-SCHEMA = "3"  # part of the stamp: an index file written by an older layout is rebuilt
+SCHEMA = "4"  # part of the stamp: an index file written by an older layout is rebuilt
 WORD = re.compile(r"\w+", re.UNICODE)
 FREQUENT = 100  # texts a word must be found in to have its best hits ranked at build time
-BEST_KEPT = 100  # hits kept per such word: searches reaching further rank at query time
+FACET_BOUND = 1000  # facets count the best this many hits
+BEST_KEPT = FACET_BOUND  # hits kept per such word: searches reaching further rank at query time
 # A word FTS5's unicode61 tokenizer keeps whole and folds exactly as str.lower() does.
 _PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
 RANKED = " ORDER BY rank, rowid"  # rowid breaks ties, so pages of hits never overlap
@@ -74,6 +83,8 @@ class Hit:
     kind: str  # quote, label or title
     text: str
     parts: tuple[tuple[str, bool], ...]  # the text around the match: (words, matched?) in order
+    type: str = ""  # the resource's most specific asserted class ("" if it has none)
+    actors: tuple[str, ...] = ()  # the actors it concerns (see `_actor_links`)
 
     @property
     def snippet(self) -> str:
@@ -90,17 +101,41 @@ class Hit:
         }
 
 
-_HITS = f"resource, graph, kind, text, snippet(texts, 0, '{_OPEN}', '{_CLOSE}', '…', 16) FROM texts"
+_HITS = (
+    f"resource, graph, kind, text, snippet(texts, 0, '{_OPEN}', '{_CLOSE}', '…', 16), type, actors"
+    " FROM texts"
+)
 
 
-def _matching(words: str, graph: str | None = None) -> tuple[str, list[object]]:
-    """`WHERE` a text holds every word (within `graph` if given), and the values it takes."""
+def _matching(
+    words: str, graph: str | None = None, type: str | None = None, actor: str | None = None
+) -> tuple[str, list[object]]:
+    """`WHERE` a text holds every word (within `graph`, of `type`, concerning `actor` if
+    given), and the values it takes."""
     where = " WHERE texts MATCH ?"
     args: list[object] = [fts_query(words)]
     if graph:
         where += " AND graph = ?"
         args.append(graph)
+    if type:
+        where += " AND type = ?"
+        args.append(type)
+    if actor:
+        where += " AND instr(actors, ?) > 0"
+        args.append(f" {actor} ")
     return where, args
+
+
+@dataclass
+class Faceted:
+    """One page of hits, how many there are, and the facet counts of the best `counted`."""
+
+    hits: list[Hit]
+    total: int
+    counted: int  # hits the counts are taken over: min(total, FACET_BOUND)
+    types: Counter[str] = field(default_factory=Counter)
+    graphs: Counter[str] = field(default_factory=Counter)
+    actors: Counter[str] = field(default_factory=Counter)
 
 
 def split_marked(marked: str) -> tuple[tuple[str, bool], ...]:
@@ -127,16 +162,78 @@ def fts_query(words: str) -> str:
     return " ".join('"' + w.replace('"', "") + '"' for w in found)
 
 
-def _rows(store: ReadStore) -> Iterator[tuple[str, str, str, str]]:
+_ASSERTED = f'!STRSTARTS(STR(?g), "{ENTAILED_PREFIX}")'
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+
+
+def _most_specific_types(store: ReadStore) -> dict[str, str]:
+    """Each subject's most specific asserted class: of the classes its asserted (not entailed)
+    graphs give it, one no other of them is a subclass of (the first in IRI order if several)."""
+    above: dict[str, set[str]] = defaultdict(set)
+    sub = f"SELECT ?c ?d WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{_RDFS}subClassOf>+ ?d }} }}"
+    for sol in select(store, sub):
+        above[sol[0].value].add(sol[1].value)
+    types: dict[str, set[str]] = defaultdict(set)
+    query = (
+        "SELECT ?s ?c WHERE { GRAPH ?g { ?s a ?c } "
+        f"FILTER(isIRI(?s) && isIRI(?c) && {_ASSERTED}) }}"
+    )
+    for sol in select(store, query):
+        types[sol[0].value].add(sol[1].value)
+    best: dict[str, str] = {}
+    for s, classes in types.items():
+        broader = set().union(*(above[c] for c in classes))
+        best[s] = min(classes - broader or classes)
+    return best
+
+
+def _actor_links(store: ReadStore) -> dict[str, set[str]]:
+    """The actors each resource concerns: an actor concerns itself; a resource concerns every
+    actor it links to straight (any property of it whose value is a pil:Actor, of any
+    subclass: pil:perceiver, pil:involves, pil:concerns, pil:attributedTo, ...); evidence
+    concerns the actors of what it is evidence of (`pil:hasEvidence`)."""
+    query = (
+        f"SELECT DISTINCT ?a WHERE {{ ?a a ?c . ?c <{_RDFS}subClassOf>* <{PIL}Actor> "
+        "FILTER(isIRI(?a)) }"
+    )
+    actors = {sol[0].value for sol in select(store, query, union=True)}
+    links: dict[str, set[str]] = defaultdict(set)
+    for a in actors:
+        links[a].add(a)
+    if actors:
+        values = " ".join(f"<{a}>" for a in sorted(actors) if ">" not in a)
+        query = (
+            f"SELECT ?s ?a WHERE {{ VALUES ?a {{ {values} }} GRAPH ?g {{ ?s ?p ?a }} "
+            f"FILTER(isIRI(?s) && ?p != <http://www.w3.org/2002/07/owl#sameAs> && {_ASSERTED}) }}"
+        )
+        for sol in select(store, query):
+            links[sol[0].value].add(sol[1].value)
+    query = (
+        f"SELECT ?x ?e WHERE {{ GRAPH ?g {{ ?x <{PIL}hasEvidence> ?e }} "
+        f"FILTER(isIRI(?x) && isIRI(?e) && {_ASSERTED}) }}"
+    )
+    for sol in select(store, query):
+        owner = links.get(sol[0].value)
+        if owner:
+            links[sol[1].value] |= owner
+    return links
+
+
+def _rows(store: ReadStore) -> Iterator[tuple[str, str, str, str, str, str]]:
     # A generator: SQLite takes the rows as they come, so a large store is never held twice.
+    types = _most_specific_types(store)
+    links = _actor_links(store)
     values = " ".join(f"<{p}>" for p in INDEXED)
     query = (
         "SELECT ?s ?g ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"VALUES ?p {{ {values} }} FILTER(isLiteral(?o) && !isBlank(?s)) }}"
+        f"VALUES ?p {{ {values} }} FILTER(isLiteral(?o) && !isBlank(?s) && {_ASSERTED}) }}"
     )
     for sol in select(store, query):
         s, g, p, o = (sol[i] for i in range(4))
-        yield (o.value, s.value, g.value, INDEXED[p.value])
+        actors = links.get(s.value)
+        # Spaces around every IRI, so `instr(actors, ' <iri> ')` matches whole IRIs only.
+        joined = f" {' '.join(sorted(actors))} " if actors else ""
+        yield (o.value, s.value, g.value, INDEXED[p.value], types.get(s.value, ""), joined)
 
 
 def _subjects(store: ReadStore) -> Iterator[tuple[str]]:
@@ -148,19 +245,36 @@ def _subjects(store: ReadStore) -> Iterator[tuple[str]]:
 def _build(conn: sqlite3.Connection, store: ReadStore, stamp: str) -> None:
     conn.executescript(
         "DROP TABLE IF EXISTS texts; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS subjects;"
-        "DROP TABLE IF EXISTS best;"
+        "DROP TABLE IF EXISTS best; DROP TABLE IF EXISTS facet_values;"
         "CREATE VIRTUAL TABLE texts USING fts5(text, resource UNINDEXED, graph UNINDEXED, "
-        "kind UNINDEXED, tokenize='unicode61 remove_diacritics 2');"
+        "kind UNINDEXED, type UNINDEXED, actors UNINDEXED, "
+        "tokenize='unicode61 remove_diacritics 2');"
+        "CREATE TABLE facet_values(facet TEXT, value TEXT, PRIMARY KEY(facet, value))"
+        " WITHOUT ROWID;"
         "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
         "CREATE TABLE subjects(iri TEXT PRIMARY KEY) WITHOUT ROWID;"
         "CREATE TABLE best(word TEXT, place INTEGER, hit INTEGER, PRIMARY KEY(word, place))"
         " WITHOUT ROWID;"
     )
-    conn.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", _rows(store))
+    conn.executemany("INSERT INTO texts VALUES (?, ?, ?, ?, ?, ?)", _rows(store))
+    _record_facet_values(conn)
     conn.executemany("INSERT INTO subjects VALUES (?)", _subjects(store))
     _rank_frequent_words(conn)
     conn.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
     conn.commit()
+
+
+def _record_facet_values(conn: sqlite3.Connection) -> None:
+    """Every type, graph and actor some row has: what a facet parameter may name."""
+    types, graphs, actors = set(), set(), set()
+    for type_, graph, joined in conn.execute("SELECT type, graph, actors FROM texts"):
+        types.add(type_)
+        graphs.add(graph)
+        actors.update(joined.split())
+    rows = [("type", t) for t in types if t] + [("graph", g) for g in graphs]
+    conn.executemany(
+        "INSERT INTO facet_values VALUES (?, ?)", rows + [("actor", a) for a in actors]
+    )
 
 
 def _rank_frequent_words(conn: sqlite3.Connection) -> None:
@@ -252,51 +366,116 @@ class SearchIndex:
         return int(self._conn().execute("SELECT COUNT(*) FROM texts").fetchone()[0])
 
     def search(
-        self, words: str, limit: int = 20, offset: int = 0, graph: str | None = None
+        self,
+        words: str,
+        limit: int = 20,
+        offset: int = 0,
+        graph: str | None = None,
+        type: str | None = None,
+        actor: str | None = None,
     ) -> list[Hit]:
-        """Best matches first (BM25), optionally within one named graph."""
-        if not 1 <= limit <= 1000:
-            raise SearchError(f"parameter limit: expected 1 to 1000, got {limit}")
-        if not 0 <= offset <= MAX_OFFSET:
-            raise SearchError(f"parameter offset: expected 0 to {MAX_OFFSET}, got {offset}")
-        where, args = _matching(words, graph)
+        """Best matches first (BM25), optionally within one named graph, of one type (the
+        most specific asserted class) or concerning one actor."""
+        _check_page(limit, offset)
+        where, args = _matching(words, graph, type, actor)
         rows = None
-        if not graph and offset + limit <= BEST_KEPT and _PLAIN_WORD.fullmatch(words.strip()):
-            rows = self._kept_hits(words.strip().lower(), where, args, limit, offset)
+        if self._unfiltered(words, graph, type, actor) and offset + limit <= BEST_KEPT:
+            ranked = self._kept(words, limit, offset)
+            rows = None if ranked is None else self._rows_of(ranked, where, args)
         if rows is None:
             sql = f"SELECT {_HITS}{where}{RANKED} LIMIT ? OFFSET ?"
             rows = self._conn().execute(sql, [*args, limit, offset]).fetchall()
-        return [
-            Hit(res, graph, kind, text, split_marked(marked))
-            for res, graph, kind, text, marked in rows
-        ]
+        return [_hit(row) for row in rows]
 
-    def _kept_hits(
-        self, word: str, where: str, args: list[object], limit: int, offset: int
-    ) -> list[tuple[str, str, str, str, str]] | None:
-        """A frequent word's hits from the list ranked at build time; None if it has none."""
+    def faceted(
+        self,
+        words: str,
+        limit: int = 20,
+        offset: int = 0,
+        graph: str | None = None,
+        type: str | None = None,
+        actor: str | None = None,
+    ) -> Faceted:
+        """`search`'s page of hits, the total, and the types, graphs and actors of the best
+        FACET_BOUND hits (all of them when there are no more), counted once per hit."""
+        _check_page(limit, offset)
+        where, args = _matching(words, graph, type, actor)
         conn = self._conn()
-        ranked = [
-            r[0]
-            for r in conn.execute(
-                "SELECT hit FROM best WHERE word = ? ORDER BY place LIMIT ? OFFSET ?",
-                (word, limit, offset),
-            )
-        ]
+        total = int(conn.execute(f"SELECT COUNT(*) FROM texts{where}", args).fetchone()[0])
+        best: list[tuple[int, str, str, str]] | None = None
+        if self._unfiltered(words, graph, type, actor):
+            kept = self._kept(words, FACET_BOUND, 0)
+            if kept is not None:
+                found = conn.execute(
+                    "SELECT rowid, type, graph, actors FROM texts"
+                    " WHERE rowid IN (SELECT value FROM json_each(?))",
+                    (json.dumps(kept),),
+                ).fetchall()
+                by_rowid = {r[0]: r for r in found}
+                best = [by_rowid[h] for h in kept if h in by_rowid]
+        if best is None:
+            sql = f"SELECT rowid, type, graph, actors FROM texts{where}{RANKED} LIMIT ?"
+            best = conn.execute(sql, [*args, FACET_BOUND]).fetchall()
+        result = Faceted([], total, len(best))
+        for _, type_, graph_, joined in best:
+            result.types[type_] += 1
+            result.graphs[graph_] += 1
+            result.actors.update(joined.split())
+        rows = None
+        if offset + limit <= len(best) or len(best) == total:
+            rows = self._rows_of([r[0] for r in best[offset : offset + limit]], where, args)
+        if rows is None:
+            sql = f"SELECT {_HITS}{where}{RANKED} LIMIT ? OFFSET ?"
+            rows = conn.execute(sql, [*args, limit, offset]).fetchall()
+        result.hits = [_hit(row) for row in rows]
+        return result
+
+    def has_facet_value(self, facet: str, value: str) -> bool:
+        """Whether some indexed text has this type, graph or actor."""
+        row = self._conn().execute(
+            "SELECT 1 FROM facet_values WHERE facet = ? AND value = ?", (facet, value)
+        )
+        return row.fetchone() is not None
+
+    @staticmethod
+    def _unfiltered(words: str, *filters: str | None) -> bool:
+        return not any(filters) and _PLAIN_WORD.fullmatch(words.strip()) is not None
+
+    def _kept(self, words: str, limit: int, offset: int) -> list[int] | None:
+        """A frequent word's best hits (rowids) from the list ranked at build time; None if
+        it has none (not a kept word, or past its kept hits: rank at query time)."""
+        rows = self._conn().execute(
+            "SELECT hit FROM best WHERE word = ? ORDER BY place LIMIT ? OFFSET ?",
+            (words.strip().lower(), limit, offset),
+        )
+        return [r[0] for r in rows] or None
+
+    def _rows_of(self, ranked: list[int], where: str, args: list[object]) -> list[tuple] | None:  # type: ignore[type-arg]
+        """The hit rows of these rowids, in their order; None if some do not match."""
         if not ranked:
-            return None  # not a kept word (or past its kept hits): rank at query time
-        marks = ", ".join("?" * len(ranked))
-        found = conn.execute(
-            f"SELECT rowid, {_HITS}{where} AND rowid IN ({marks})", [*args, *ranked]
-        ).fetchall()
+            return []
+        found = (
+            self._conn()
+            .execute(
+                f"SELECT rowid, {_HITS}{where} AND rowid IN (SELECT value FROM json_each(?))",
+                [*args, json.dumps(ranked)],
+            )
+            .fetchall()
+        )
         by_rowid = {row[0]: row[1:] for row in found}
         if len(by_rowid) != len(ranked):
             return None  # the list does not fit this index (cannot happen when built together)
         return [by_rowid[h] for h in ranked]
 
-    def count(self, words: str, graph: str | None = None) -> int:
+    def count(
+        self,
+        words: str,
+        graph: str | None = None,
+        type: str | None = None,
+        actor: str | None = None,
+    ) -> int:
         """How many indexed texts hold every word (no ranking: cheap even for common words)."""
-        where, args = _matching(words, graph)
+        where, args = _matching(words, graph, type, actor)
         return int(self._conn().execute(f"SELECT COUNT(*) FROM texts{where}", args).fetchone()[0])
 
     def iris_under(self, prefix: str, limit: int) -> list[str]:
@@ -321,6 +500,18 @@ class SearchIndex:
         where, args = _matching(words)
         rows = self._conn().execute(f"SELECT DISTINCT resource FROM texts{where}", args)
         return frozenset(r[0] for r in rows)
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= 1000:
+        raise SearchError(f"parameter limit: expected 1 to 1000, got {limit}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise SearchError(f"parameter offset: expected 0 to {MAX_OFFSET}, got {offset}")
+
+
+def _hit(row: tuple) -> Hit:  # type: ignore[type-arg]
+    res, graph, kind, text, marked, type_, joined = row
+    return Hit(res, graph, kind, text, split_marked(marked), type_, tuple(joined.split()))
 
 
 def sparql_functions(
