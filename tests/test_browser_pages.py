@@ -136,3 +136,43 @@ def test_a_type_link_lands_on_its_term_in_the_ontology_docs(page: Any, base: str
     page.wait_for_url(base + "/ontology#State")
     top = page.evaluate("document.getElementById('State').getBoundingClientRect().top")
     assert -5 <= top < 100, f"the State entry is {top}px from the top of the window"
+
+
+def test_the_doi_link_is_in_the_first_screen_of_the_article_page(
+    browser: Any, live_server: str
+) -> None:
+    """The bundled article (the fixture article has no DOI), on the real `pillars serve`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(live_server + "/id/iranian-russian-security-convergence/article")
+        page.wait_for_url("**/id/iranian-russian-security-convergence/article.html")
+        doi = "https://doi.org/10.1080/03932729.2019.1586147"
+        link = page.get_by_role("link", name=doi, exact=True)
+        assert link.count() == 1
+        assert link.get_attribute("href") == doi
+        assert link.is_visible()
+        assert page.evaluate("window.scrollY") == 0
+        box = link.bounding_box()
+        assert box is not None
+        assert 0 <= box["y"] and box["y"] + box["height"] <= 800, f"DOI link at {box}"
+        author = page.get_by_role("link", name="Abdolrasool Divsallar", exact=True).first
+        assert author.bounding_box()["y"] < box["y"]  # authors before the DOI
+    finally:
+        context.close()
+
+
+def test_the_article_page_has_no_sideways_scroll_on_a_phone(browser: Any, live_server: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(live_server + "/id/iranian-russian-security-convergence/article.html")
+        page.locator("#cite-h ~ details summary").click()  # the BibTeX entry, opened
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the article page scrolls sideways by {overflow}px at 375px"
+    finally:
+        context.close()

@@ -1,4 +1,5 @@
-"""Linked Data pages: home, resources, ontology docs, graphs, argument maps, dumps, query UI.
+"""Linked Data pages: home, resources, ontology docs, graphs, argument maps, citations (/cite/),
+dumps, query UI.
 
 IRIs follow the W3C note "Cool URIs for the Semantic Web":
 - `/id/...` names things (states, claims, evidence), not documents. A request for the thing
@@ -32,11 +33,12 @@ from flask import (
 )
 from markupsafe import Markup
 
+from pillars import cite
 from pillars.corpus import default_root
 from pillars.entailment import is_entailed_graph
 from pillars.export import write_rdf
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
-from pillars.server import pages_argmap, pages_ontology, pages_query, pages_text
+from pillars.server import pages_argmap, pages_article, pages_ontology, pages_query, pages_text
 from pillars.server.pages_describe import (
     Value,
     describe,
@@ -189,9 +191,10 @@ def _resource_document(iri: str, stem: str, fmt: Format) -> Response:
     if fmt is not HTML:
         return _rdf_response(description_triples(store(), iri), fmt, alternates)
     description = describe(store(), iri, link)
-    amap = None
+    amap = art = None
     slug = _article_slug(iri)
     if slug is not None:
+        art = pages_article.view(store(), ox.NamedNode(iri), slug, link)
         built = pages_argmap.build(store(), slug)
         amap = (Markup(pages_argmap.svg(built, link)), built)
     anchored = None
@@ -206,6 +209,8 @@ def _resource_document(iri: str, stem: str, fmt: Format) -> Response:
         formats=[f for f in FORMATS if f is not HTML],
         stem="id/" + stem,
         amap=amap,
+        art=art,
+        cite_formats=cite.FORMATS,
     )
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = alternates
@@ -553,6 +558,22 @@ def argument_map(slug: str) -> Response:
     css = (Path(bp.static_folder or "") / "argmap.css").read_text(encoding="utf-8")
     svg = pages_argmap.svg(built, link).replace("</title>", f"</title><style>{css}</style>", 1)
     return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.get("/cite/<slug>.bib", defaults={"ext": "bib"})
+@bp.get("/cite/<slug>.ris", defaults={"ext": "ris"})
+@bp.get("/cite/<slug>.csl.json", defaults={"ext": "csl.json"})
+def citation(slug: str, ext: str) -> Response:
+    """The article of graph/<slug> as BibTeX, RIS or CSL-JSON, to download (pillars/cite.py)."""
+    article = pages_article.article_of(store(), slug)
+    if article is None:
+        return _not_found(f"{request.url_root}cite/{slug}.{ext}")
+    media = next(m for e, _, m in cite.FORMATS if e == ext)
+    body = cite.WRITERS[ext](cite.read(store(), article, slug))
+    charset = "" if ext == "csl.json" else "; charset=utf-8"  # JSON is UTF-8 by definition
+    response = Response(body, content_type=media + charset)
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{ext}"'
+    return response
 
 
 _EMPTY_MAP = (
