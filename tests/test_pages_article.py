@@ -22,6 +22,7 @@ from flask.testing import FlaskClient
 from pages_fixture import ROOT as FIXTURE_ROOT
 from pages_fixture import make_app
 
+from bench.synth import generate
 from pillars.corpus import discover
 from pillars.server.app import create_app
 from pillars.server.state import app_state
@@ -124,6 +125,17 @@ def tricky(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     folder.mkdir(parents=True)
     (folder / "article.ttl").write_text(TRICKY_TTL, encoding="utf-8")
     (folder / "text.txt").write_text("First words. Other words.", encoding="utf-8")
+    app = _app(root)
+    yield app.test_client()
+    app_state(app).pool.close()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    """One article of bench/synth.py: the shape of the articles the benchmarks serve."""
+    root = tmp_path_factory.mktemp("synth")
+    shutil.copytree(Path(__file__).parent.parent / "ontology", root / "ontology")
+    generate(root, 1)
     app = _app(root)
     yield app.test_client()
     app_state(app).pool.close()
@@ -345,6 +357,24 @@ def test_page_of_an_odd_article(tricky: FlaskClient) -> None:
         (1, "Loop X", 0, 0),  # a subsectionOf cycle: listed, not lost
         (2, "Loop Y", 0, 0),
     ]
+
+
+def test_a_synthetic_article(synthetic: FlaskClient) -> None:
+    """bench/synth.py writes title "Synthetic article 1", a Person "Person NN" as creator,
+    DOI 10.5555/synth.1, a year, one keyword, no journal; five sections, no pil:inSection."""
+    html = synthetic.get("/id/art-0001/article.html").get_data(as_text=True)
+    assert "<h1>Synthetic article 1</h1>" in html
+    assert re.search(r'<a href="/id/actor/person-\d\d" [^>]*>Person \d\d</a>', html)
+    assert '<a href="https://doi.org/10.5555/synth.1" rel="external">' in html
+    assert re.search(r'<dd class="year">20[012]\d</dd>', html)
+    assert "<dt>Journal</dt>" not in html
+    toc = html[html.index('id="toc-h"') : html.index('id="cite-h"')]
+    headings = re.findall(r'<li><a href="/id/art-0001/section-\d"[^>]*>([^<]+)</a>( <span)?', toc)
+    assert headings == [(f"Section {i}", "") for i in range(1, 6)]  # no counts: none known
+    assert "not counted" in toc
+    fields = _bib_fields(synthetic.get("/cite/art-0001.bib").get_data(as_text=True))
+    assert sorted(fields) == ["author", "doi", "keywords", "title", "url", "year"]
+    assert fields["title"] == "Synthetic article 1" and fields["doi"] == "10.5555/synth.1"
 
 
 # ---------------------------------------------------------------- over real HTTP

@@ -54,6 +54,7 @@ class ArticleView:
     theses: list[ThesisView]
     sections: list[SectionEntry]  # the top level; subsections are their children
     bibtex: str
+    counted: bool  # whether any quote of the article names its section (else no counts)
 
 
 def article_of(store: ReadStore, slug: str) -> ox.NamedNode | None:
@@ -77,14 +78,16 @@ def view(store: ReadStore, article: ox.NamedNode, slug: str, href: Href) -> Arti
     bib = cite.read(store, article, slug)
     authors = [_link(a.name, a.iri, href) for a in bib.authors]
     journal = _link(bib.journal, bib.journal_iri, href) if bib.journal else None
+    sections, counted = _contents(store, article, slug, href)
     return ArticleView(
         slug=slug,
         bib=bib,
         authors=authors,
         journal=journal,
         theses=_theses(store, article, href),
-        sections=_contents(store, article, slug, href),
+        sections=sections,
         bibtex=cite.bibtex(bib),
+        counted=counted,
     )
 
 
@@ -133,19 +136,25 @@ def _first_int(store: ReadStore, node: ox.NamedNode, predicate: ox.NamedNode) ->
     return None
 
 
-def _contents(store: ReadStore, article: ox.NamedNode, slug: str, href: Href) -> list[SectionEntry]:
+def _contents(
+    store: ReadStore, article: ox.NamedNode, slug: str, href: Href
+) -> tuple[list[SectionEntry], bool]:
+    """The sections as a tree, and whether any evidence names its section: where none does
+    (the synthetic articles of bench/synth.py), the counts are unknown, not zero."""
     graph = ox.NamedNode(GRAPH + slug)
     nodes: dict[ox.NamedNode, None] = dict.fromkeys(_asserted_objects(store, article, HAS_SECTION))
     for q in store.quads_for_pattern(None, RDF_TYPE, SECTION, graph):
         if isinstance(q.subject, ox.NamedNode):
             nodes[q.subject] = None
     if not nodes:
-        return []
+        return [], False
     entries = {
         n: SectionEntry(value_of(store, n, href), _first_int(store, n, SECTION_NUMBER))
         for n in nodes
     }
+    counted = False
     for row in select(store, _COUNTS.replace("GRAPH_IRI", graph.value), union=True):
+        counted = True
         section = row["section"]
         if isinstance(section, ox.NamedNode) and section in entries:
             entries[section].quotes = int(row["quotes"].value)
@@ -174,7 +183,7 @@ def _contents(store: ReadStore, article: ox.NamedNode, slug: str, href: Href) ->
         if n not in placed:
             place(n, roots)
     roots.sort(key=_order)
-    return roots
+    return roots, counted
 
 
 def _order(entry: SectionEntry) -> tuple[bool, int, str]:
