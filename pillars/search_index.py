@@ -401,7 +401,6 @@ class SearchIndex:
         _check_page(limit, offset)
         where, args = _matching(words, graph, type, actor)
         conn = self._conn()
-        total = int(conn.execute(f"SELECT COUNT(*) FROM texts{where}", args).fetchone()[0])
         best: list[tuple[int, str, str, str]] | None = None
         if self._unfiltered(words, graph, type, actor):
             kept = self._kept(words, FACET_BOUND, 0)
@@ -416,6 +415,9 @@ class SearchIndex:
         if best is None:
             sql = f"SELECT rowid, type, graph, actors FROM texts{where}{RANKED} LIMIT ?"
             best = conn.execute(sql, [*args, FACET_BOUND]).fetchall()
+        total = len(best)
+        if total >= FACET_BOUND:  # fewer: the ranked list holds every match
+            total = int(conn.execute(f"SELECT COUNT(*) FROM texts{where}", args).fetchone()[0])
         result = Faceted([], total, len(best))
         for _, type_, graph_, joined in best:
             result.types[type_] += 1
