@@ -16,6 +16,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pillars.search_index import INDEX_FILE, SearchError, SearchIndex, fts_query, rewrite
 from pillars.search_index import build_indexed_store as build_disk_store
@@ -479,3 +481,24 @@ def test_faceted_search_over_http(live_server: str) -> None:
         assert f">{TITLE}</a>" not in narrowed.text.split('class="search-results"')[1]
         bad = s.get(live_server + "/search", params={"q": "x", "actor": "nobody"}, timeout=30)
         assert bad.status_code == 400 and "parameter actor" in bad.text
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    path=st.sampled_from(["/search", "/search.json"]),
+    name=st.sampled_from(["type", "article", "actor"]),
+    value=st.one_of(
+        st.text(max_size=300),
+        st.sampled_from(["shared", SLUG, PIL + "Evidence", RUSSIA, "%", "' OR 1=1 --", " "]),
+    ),
+    q=st.sampled_from(["sanctions", "the", "x", "!!"]),
+)
+def test_any_facet_value_is_answered_without_a_5xx(
+    live_server: str, path: str, name: str, value: str, q: str
+) -> None:
+    r = requests.get(live_server + path, params={"q": q, name: value}, timeout=30)
+    assert r.status_code in (200, 400), (path, name, value, r.status_code, r.text[:300])
+    if r.status_code == 400 and q != "!!":
+        assert f"parameter {name}" in html.unescape(r.text), (name, value, r.text[:300])
