@@ -54,9 +54,9 @@ MEDIA = {
 HTTP_TIMEOUT = 60
 
 
-def _app(root: Path | None) -> Flask:
-    corpus = discover(root)
-    return create_app(Settings(evaluators=1, query_timeout=20.0), store=memory_store(corpus))
+def _app(root: Path | None, entail: bool = False) -> Flask:
+    store = memory_store(discover(root), entail=entail)
+    return create_app(Settings(evaluators=1, query_timeout=20.0), store=store)
 
 
 @pytest.fixture(scope="module")
@@ -375,6 +375,43 @@ def test_a_synthetic_article(synthetic: FlaskClient) -> None:
     fields = _bib_fields(synthetic.get("/cite/art-0001.bib").get_data(as_text=True))
     assert sorted(fields) == ["author", "doi", "keywords", "title", "url", "year"]
     assert fields["title"] == "Synthetic article 1" and fields["doi"] == "10.5555/synth.1"
+
+
+def test_an_article_typed_by_a_subclass_of_article(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """With the entailed graphs loaded, it is a pil:Article in graph/entailed/<slug> only."""
+    root = tmp_path_factory.mktemp("review")
+    shutil.copytree(FIXTURE_ROOT / "ontology", root / "ontology")
+    (root / "ontology" / "review.ttl").write_text(
+        "@prefix pil: <https://w3id.org/pillars/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "pil:ReviewArticle rdfs:subClassOf pil:Article .\n",
+        encoding="utf-8",
+    )
+    folder = root / "instances" / "review-article"
+    folder.mkdir(parents=True)
+    (folder / "article.ttl").write_text(
+        "@prefix pil: <https://w3id.org/pillars/ontology#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "<https://w3id.org/pillars/id/review-article/article> a pil:ReviewArticle ;\n"
+        '    dcterms:title "A review"@en ; pil:doi "10.1234/review" .\n',
+        encoding="utf-8",
+    )
+    app = _app(root, entail=True)
+    try:
+        client = app.test_client()
+        html = client.get("/id/review-article/article.html").get_data(as_text=True)
+        assert '<a href="https://doi.org/10.1234/review" rel="external">' in html
+        assert 'href="/cite/review-article.ris"' in html
+        ris = client.get("/cite/review-article.ris").get_data(as_text=True)
+        assert ris == (
+            "TY  - JOUR\r\nTI  - A review\r\nDO  - 10.1234/review\r\n"
+            "UR  - https://doi.org/10.1234/review\r\nER  - \r\n"
+        )
+        assert client.get("/cite/entailed.bib").status_code == 404
+    finally:
+        app_state(app).pool.close()
 
 
 # ---------------------------------------------------------------- over real HTTP

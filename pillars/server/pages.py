@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from pillars import cite
 from pillars.corpus import default_root
-from pillars.entailment import is_entailed_graph
+from pillars.entailment import ENTAILED_PREFIX, is_entailed_graph
 from pillars.export import write_rdf
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
 from pillars.server import pages_argmap, pages_article, pages_ontology, pages_query, pages_text
@@ -222,7 +222,9 @@ def _article_slug(iri: str) -> str | None:
     for quad in store().quads_for_pattern(ox.NamedNode(iri), RDF_TYPE, ARTICLE, None):
         graph = quad.graph_name
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(GRAPH):
-            return graph.value[len(GRAPH) :]
+            # An article typed by a subclass of pil:Article is a pil:Article in the entailed
+            # graph/entailed/<slug>: the slug is still that of its own graph.
+            return graph.value.removeprefix(ENTAILED_PREFIX).removeprefix(GRAPH)
     return None
 
 

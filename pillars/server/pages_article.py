@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from pillars import cite
-from pillars.entailment import is_entailed_graph
+from pillars.entailment import entailed_graph, is_entailed_graph
 from pillars.namespaces import GRAPH, ID, PIL
 from pillars.prefixes import compact
 from pillars.server.pages_describe import Href, Quote, Value, named_node, quotes_for, value_of
@@ -63,12 +63,15 @@ def article_of(store: ReadStore, slug: str) -> ox.NamedNode | None:
     graph = named_node(GRAPH + slug)
     if graph is None or "/" in slug or is_entailed_graph(graph.value):
         return None
+    # Typed by a subclass of pil:Article, it is a pil:Article in the entailed graph only.
+    graphs = [graph, ox.NamedNode(entailed_graph(graph.value))]
     found = sorted(
-        (
+        {
             q.subject
-            for q in store.quads_for_pattern(None, RDF_TYPE, ARTICLE, graph)
+            for g in graphs
+            for q in store.quads_for_pattern(None, RDF_TYPE, ARTICLE, g)
             if isinstance(q.subject, ox.NamedNode)
-        ),
+        },
         key=lambda n: (n.value != f"{ID}{slug}/article", n.value),
     )
     return found[0] if found else None
