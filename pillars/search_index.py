@@ -412,12 +412,19 @@ class SearchIndex:
                 ).fetchall()
                 by_rowid = {r[0]: r for r in found}
                 best = [by_rowid[h] for h in kept if h in by_rowid]
+        total = -1
         if best is None:
-            sql = f"SELECT rowid, type, graph, actors FROM texts{where}{RANKED} LIMIT ?"
-            best = conn.execute(sql, [*args, FACET_BOUND]).fetchall()
-        total = len(best)
-        if total >= FACET_BOUND:  # fewer: the ranked list holds every match
-            total = int(conn.execute(f"SELECT COUNT(*) FROM texts{where}", args).fetchone()[0])
+            # Narrowed, the count is taken in the ranking's pass over the matches (a second
+            # pass reads every matching row again); unnarrowed, COUNT(*) needs no row at all.
+            counted = ", COUNT(*) OVER ()" if any((graph, type, actor)) else ", -1"
+            sql = f"SELECT rowid, type, graph, actors{counted} FROM texts{where}{RANKED} LIMIT ?"
+            ranked = conn.execute(sql, [*args, FACET_BOUND]).fetchall()
+            best = [r[:4] for r in ranked]
+            total = ranked[0][4] if ranked else 0
+        if total < 0:
+            total = len(best)
+            if total >= FACET_BOUND:  # fewer: the ranked list holds every match
+                total = int(conn.execute(f"SELECT COUNT(*) FROM texts{where}", args).fetchone()[0])
         result = Faceted([], total, len(best))
         for _, type_, graph_, joined in best:
             result.types[type_] += 1

@@ -433,12 +433,12 @@ def test_a_bad_facet_value_is_a_400_naming_the_parameter(
 
 
 def test_facets_count_the_best_thousand_hits_and_say_so() -> None:
-    # 1,200 labels hold the word; two classes, so the counts can only cover the best 1,000.
+    # 2,400 labels hold the word; two classes, so the counts can only cover the best 1,000.
     store = ox.Store()
     graph = ox.NamedNode("https://w3id.org/pillars/graph/many")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-    for i in range(1200):
+    for i in range(2400):
         thing = ox.NamedNode(f"https://w3id.org/pillars/id/many/thing-{i}")
         kind = ox.NamedNode(PIL + ("Claim" if i % 2 else "Event"))
         store.add(ox.Quad(thing, rdf_type, kind, graph))
@@ -448,14 +448,17 @@ def test_facets_count_the_best_thousand_hits_and_say_so() -> None:
         body = search_json(app, q="zebra")
         page = app.test_client().get("/search", query_string={"q": "zebra"})
         narrowed = search_json(app, q="zebra", type=PIL + "Claim")
+        deep = search_json(app, q="zebra", type=PIL + "Claim", offset="1190")  # past the 1,000
     finally:
         app_state(app).pool.close()
-    assert body["total"] == 1200 and body["facets"]["counted"] == 1000
+    assert body["total"] == 2400 and body["facets"]["counted"] == 1000
     counts = {v["value"]: v["count"] for v in body["facets"]["type"]["values"]}
     assert sum(counts.values()) == 1000 and set(counts) == {PIL + "Claim", PIL + "Event"}
     assert "Counts of the best 1,000 hits." in page.get_data(as_text=True)
-    assert narrowed["total"] == 600 and narrowed["facets"]["counted"] == 600
+    assert narrowed["total"] == 1200 and narrowed["facets"]["counted"] == 1000
     assert all(h["type"]["iri"] == PIL + "Claim" for h in narrowed["hits"])
+    assert deep["total"] == 1200 and len(deep["hits"]) == 10
+    assert all(h["type"]["iri"] == PIL + "Claim" for h in deep["hits"])
 
 
 def test_faceted_search_over_http(live_server: str) -> None:
