@@ -321,11 +321,16 @@ def _jsonable(value: Any) -> Any:
 
 def default_text(setting: Setting) -> str:
     """The default as the README and `--help` show it."""
+    return value_text(setting, setting.default)
+
+
+def value_text(setting: Setting, value: Any) -> str:
+    """A value in words: a list joined with commas, an empty one "(none)", "" "(empty)"."""
     if setting.type is tuple:
-        return "(none)" if not setting.default else ", ".join(setting.default)
+        return "(none)" if not value else ", ".join(value)
     if setting.type is str:
-        return "(empty)" if not setting.default else setting.default
-    return str(setting.default)
+        return "(empty)" if not value else str(value)
+    return str(value)
 
 
 def markdown_table() -> str:

@@ -65,6 +65,12 @@ def text_pairs() -> Iterator[tuple[str, str, str]]:
     for token in ("kw", "var", "iri", "pn", "str", "num", "cmt"):
         yield f"editor .tok-{token}", _colour_of("pages.css", f".tok-{token}", "color"), "#ffffff"
     yield "button", "#ffffff", _colour_of("pages.css", "button", "background")
+    changed = ("strong.changed", "pages.css")
+    yield (
+        "changed setting",
+        _colour_of(changed[1], changed[0], "color"),
+        _colour_of(changed[1], changed[0], "background"),
+    )
 
 
 @pytest.mark.parametrize(("name", "fg", "bg"), list(text_pairs()))

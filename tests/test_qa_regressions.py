@@ -374,3 +374,22 @@ def test_article_page_lists_sections_in_reading_order(
     listed = listed[: listed.index("</dd>")]
     found = [h for h in re.findall(r'href="([^"]+)"', listed) if "/section-" in h]
     assert found == expected
+
+
+def test_settings_page_says_values_in_words_and_marks_the_changed_ones() -> None:
+    # It showed Python reprs ("[]", "()") and the help's backticks literally.
+    from pillars.server.app import create_app
+    from pillars.settings import Settings
+
+    app = create_app(Settings(max_rows=50, service_allowlist=("https://query.wikidata.org/",)))
+    page = app.test_client().get("/-/settings").get_data(as_text=True)
+    row = re.search(r"<tr[^>]*><th id='max_rows'.*?</tr>", page, re.S)
+    assert row and 'class="changed-row"' in row.group(0) and ">changed</strong>" in row.group(0)
+    assert "<td>50 <strong" in row.group(0) and "<td>10000</td>" in row.group(0)
+    allow = re.search(r"<th id='service_allowlist'.*?</tr>", page, re.S)
+    assert allow and "https://query.wikidata.org/ <strong" in allow.group(0)
+    assert "<td>(none)</td>" in allow.group(0)
+    timeout = re.search(r"<th id='query_timeout'.*?</tr>", page, re.S)
+    assert timeout and "changed" not in timeout.group(0)
+    assert "<code>timeout</code> parameter" in timeout.group(0)  # was `timeout`
+    assert "`" not in page.split("<main", 1)[1] and "[]" not in page and "()" not in page

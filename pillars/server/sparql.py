@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from pillars.server import protocol
@@ -18,7 +19,7 @@ from pillars.server.evaluator import serialize_graph
 from pillars.server.negotiation import GRAPH_FORMATS, Format, by_name, choose, parse_accept, quality
 from pillars.server.querystring import parse_args
 from pillars.server.state import state
-from pillars.settings import SETTINGS
+from pillars.settings import SETTINGS, default_text, value_text
 
 bp = Blueprint("sparql", __name__)
 
@@ -147,11 +148,24 @@ def settings_json() -> Response:
 
 @bp.route("/-/settings")
 def settings_page() -> Response:
-    values = state().settings.as_dict()
+    settings = state().settings
     rows = [
-        {"name": s.name, "value": values[s.name], "default": s.default, "help": s.help}
+        {
+            "name": s.name,
+            "option": s.option,
+            "value": value_text(s, getattr(settings, s.name)),
+            "default": default_text(s),
+            "changed": getattr(settings, s.name) != s.default,
+            "help": with_code(s.help),
+        }
         for s in SETTINGS
     ]
     # The site's page frame (menu, styles), so the page is readable and leads back.
     page = render_template("settings.html", rows=rows)
     return Response(page, content_type="text/html; charset=utf-8")
+
+
+def with_code(text: str) -> Markup:
+    """The settings' help as HTML: `name` spans become <code>, the rest is escaped."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
