@@ -393,3 +393,22 @@ def test_settings_page_says_values_in_words_and_marks_the_changed_ones() -> None
     assert timeout and "changed" not in timeout.group(0)
     assert "<code>timeout</code> parameter" in timeout.group(0)  # was `timeout`
     assert "`" not in page.split("<main", 1)[1] and "[]" not in page and "()" not in page
+
+
+def test_home_page_gives_each_article_its_authors_journal_year_and_thesis(
+    client: FlaskClient,
+) -> None:
+    # A card showed the title and counts only (issue 15, item 7); values from article.ttl.
+    page = client.get("/").get_data(as_text=True)
+    card = re.search(r'<article class="card">.*?</article>', page, re.S)
+    assert card, page[:500]
+    text = card.group(0)
+    assert '<a href="/id/actor/abdolrasool-divsallar"' in text and "Abdolrasool Divsallar" in text
+    assert (
+        "<cite>The International Spectator: Italian Journal of International Affairs</cite> 2019"
+        in (text)
+    )
+    assert (
+        "<strong>Thesis:</strong> International misrecognition and common threat perceptions"
+        in (text)
+    )

@@ -510,7 +510,13 @@ def _graph_summary(slug: str, article_slugs: frozenset[str]) -> dict[str, Any]:
         memo[iri] = _graph_counts(g)
     size, counts = memo[iri]
     article = next((q.subject for q in store().quads_for_pattern(None, RDF_TYPE, ARTICLE, g)), None)
+    byline = (
+        pages_article.byline(store(), article, slug, link)
+        if isinstance(article, ox.NamedNode)
+        else {}
+    )
     return {
+        **byline,
         "slug": slug,
         "iri": iri,
         "triples": size,

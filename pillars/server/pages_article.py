@@ -10,6 +10,7 @@ resources whose pil:hasEvidence is one of them). Machine drafts are not counted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -17,7 +18,15 @@ from pillars import cite
 from pillars.entailment import entailed_graph, is_entailed_graph
 from pillars.namespaces import GRAPH, ID, PIL
 from pillars.prefixes import compact
-from pillars.server.pages_describe import Href, Quote, Value, named_node, quotes_for, value_of
+from pillars.server.pages_describe import (
+    Href,
+    Quote,
+    Value,
+    label_of,
+    named_node,
+    quotes_for,
+    value_of,
+)
 from pillars.store_interface import ReadStore, select
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -92,6 +101,19 @@ def view(store: ReadStore, article: ox.NamedNode, slug: str, href: Href) -> Arti
         bibtex=cite.bibtex(bib),
         counted=counted,
     )
+
+
+def byline(store: ReadStore, article: ox.NamedNode, slug: str, href: Href) -> dict[str, Any]:
+    """What a list of articles shows of each: its authors (linked), journal, year, and the
+    thesis in the words of its label (the first, if an article states several)."""
+    bib = cite.read(store, article, slug)
+    theses = [label_of(store, n) for n in _asserted_objects(store, article, HAS_THESIS)]
+    return {
+        "authors": [_link(a.name, a.iri, href) for a in bib.authors],
+        "journal": bib.journal,
+        "year": bib.year,
+        "thesis": next((t for t in theses if t), None),
+    }
 
 
 def _link(text: str, iri: str | None, href: Href) -> Value:
