@@ -57,7 +57,7 @@ INDEXED = {
 }
 MAX_WORDS = 16
 MAX_OFFSET = 1_000_000  # hits to skip; SQLite's integers end at 2**63 (a larger one was a 500)
-SCHEMA = "4"  # part of the stamp: an index file written by an older layout is rebuilt
+SCHEMA = "5"  # part of the stamp: an index file written by an older layout is rebuilt
 WORD = re.compile(r"\w+", re.UNICODE)
 FREQUENT = 100  # texts a word must be found in to have its best hits ranked at build time
 FACET_BOUND = 1000  # facets count the best this many hits
@@ -246,11 +246,13 @@ def _build(conn: sqlite3.Connection, store: ReadStore, stamp: str) -> None:
     conn.executescript(
         "DROP TABLE IF EXISTS texts; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS subjects;"
         "DROP TABLE IF EXISTS best; DROP TABLE IF EXISTS facet_values;"
+        "DROP TABLE IF EXISTS best_facets;"
         "CREATE VIRTUAL TABLE texts USING fts5(text, resource UNINDEXED, graph UNINDEXED, "
         "kind UNINDEXED, type UNINDEXED, actors UNINDEXED, "
         "tokenize='unicode61 remove_diacritics 2');"
         "CREATE TABLE facet_values(facet TEXT, value TEXT, PRIMARY KEY(facet, value))"
         " WITHOUT ROWID;"
+        "CREATE TABLE best_facets(word TEXT PRIMARY KEY, counts TEXT) WITHOUT ROWID;"
         "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
         "CREATE TABLE subjects(iri TEXT PRIMARY KEY) WITHOUT ROWID;"
         "CREATE TABLE best(word TEXT, place INTEGER, hit INTEGER, PRIMARY KEY(word, place))"
@@ -286,11 +288,27 @@ def _rank_frequent_words(conn: sqlite3.Connection) -> None:
         if not _PLAIN_WORD.fullmatch(word):
             continue  # `search` takes the kept list only for such words
         where, args = _matching(word)
-        hits = conn.execute(f"SELECT rowid FROM texts{where}{RANKED} LIMIT ?", [*args, BEST_KEPT])
+        sql = f"SELECT rowid, type, graph, actors FROM texts{where}{RANKED} LIMIT ?"
+        hits = conn.execute(sql, [*args, BEST_KEPT]).fetchall()
         conn.executemany(
-            "INSERT INTO best VALUES (?, ?, ?)", ((word, i, h) for i, (h,) in enumerate(hits))
+            "INSERT INTO best VALUES (?, ?, ?)", ((word, i, h[0]) for i, h in enumerate(hits))
         )
+        # The facet counts of these best hits, so an unnarrowed search reads them at once.
+        counts = _count_facets(hits)
+        blob = {"counted": counts.counted, "type": counts.types, "graph": counts.graphs}
+        blob["actor"] = counts.actors
+        conn.execute("INSERT INTO best_facets VALUES (?, ?)", (word, json.dumps(blob)))
     conn.execute("DROP TABLE temp.words")
+
+
+def _count_facets(best: list[tuple[int, str, str, str]]) -> Faceted:
+    """The types, graphs and actors of these hit rows (rowid, type, graph, actors), counted."""
+    result = Faceted([], 0, len(best))
+    for _, type_, graph_, joined in best:
+        result.types[type_] += 1
+        result.graphs[graph_] += 1
+        result.actors.update(joined.split())
+    return result
 
 
 def disk_stamp(store_dir: Path) -> str:
@@ -401,17 +419,11 @@ class SearchIndex:
         _check_page(limit, offset)
         where, args = _matching(words, graph, type, actor)
         conn = self._conn()
-        best: list[tuple[int, str, str, str]] | None = None
-        if self._unfiltered(words, graph, type, actor):
-            kept = self._kept(words, FACET_BOUND, 0)
+        if self._unfiltered(words, graph, type, actor) and offset + limit <= BEST_KEPT:
+            kept = self._kept_faceted(words, limit, offset, where, args)
             if kept is not None:
-                found = conn.execute(
-                    "SELECT rowid, type, graph, actors FROM texts"
-                    " WHERE rowid IN (SELECT value FROM json_each(?))",
-                    (json.dumps(kept),),
-                ).fetchall()
-                by_rowid = {r[0]: r for r in found}
-                best = [by_rowid[h] for h in kept if h in by_rowid]
+                return kept
+        best: list[tuple[int, str, str, str]] | None = None
         total = -1
         if best is None:
             # Narrowed, the count is taken in the ranking's pass over the matches (a second
@@ -425,11 +437,8 @@ class SearchIndex:
             total = len(best)
             if total >= FACET_BOUND:  # fewer: the ranked list holds every match
                 total = int(conn.execute(f"SELECT COUNT(*) FROM texts{where}", args).fetchone()[0])
-        result = Faceted([], total, len(best))
-        for _, type_, graph_, joined in best:
-            result.types[type_] += 1
-            result.graphs[graph_] += 1
-            result.actors.update(joined.split())
+        result = _count_facets(best)
+        result.total = total
         rows = None
         if offset + limit <= len(best) or len(best) == total:
             rows = self._rows_of([r[0] for r in best[offset : offset + limit]], where, args)
@@ -438,6 +447,30 @@ class SearchIndex:
             rows = conn.execute(sql, [*args, limit, offset]).fetchall()
         result.hits = [_hit(row) for row in rows]
         return result
+
+    def _kept_faceted(
+        self, words: str, limit: int, offset: int, where: str, args: list[object]
+    ) -> Faceted | None:
+        """A frequent word's page and facets from what was ranked and counted at build time."""
+        conn = self._conn()
+        word = words.strip().lower()
+        row = conn.execute("SELECT counts FROM best_facets WHERE word = ?", (word,)).fetchone()
+        ranked = self._kept(words, limit, offset)
+        if row is None or ranked is None:
+            return None
+        rows = self._rows_of(ranked, where, args)
+        if rows is None:
+            return None
+        blob = json.loads(row[0])
+        counted = int(blob["counted"])
+        total = counted
+        if counted >= FACET_BOUND:
+            total = int(conn.execute(f"SELECT COUNT(*) FROM texts{where}", args).fetchone()[0])
+        found = Faceted([_hit(r) for r in rows], total, counted)
+        found.types.update(blob["type"])
+        found.graphs.update(blob["graph"])
+        found.actors.update(blob["actor"])
+        return found
 
     def has_facet_value(self, facet: str, value: str) -> bool:
         """Whether some indexed text has this type, graph or actor."""

@@ -505,3 +505,24 @@ def test_any_facet_value_is_answered_without_a_5xx(
     assert r.status_code in (200, 400), (path, name, value, r.status_code, r.text[:300])
     if r.status_code == 400 and q != "!!":
         assert f"parameter {name}" in html.unescape(r.text), (name, value, r.text[:300])
+
+
+@pytest.mark.parametrize("word", ["Iran", "the"])
+def test_a_frequent_words_facets_come_from_its_kept_counts(index: SearchIndex, word: str) -> None:
+    # The counts kept at build time are those of its best hits, as SQLite ranks them now.
+    rows = index._conn().execute(
+        "SELECT type, graph FROM texts WHERE texts MATCH ? ORDER BY bm25(texts), rowid LIMIT 1000",
+        (f'"{word}"',),
+    )
+    types: dict[str, int] = {}
+    graphs: dict[str, int] = {}
+    for type_, graph in rows:
+        types[type_] = types.get(type_, 0) + 1
+        graphs[graph] = graphs.get(graph, 0) + 1
+    found = index.faceted(word, limit=20)
+    assert dict(found.types) == types and dict(found.graphs) == graphs
+    assert found.counted == sum(types.values()) == found.total
+    assert [h.resource for h in found.hits] == ranked_by_sql(index, word.lower(), 20, 0)
+    # Narrowed to one article, the counts are taken at query time: that article's only.
+    narrowed = index.faceted(word, limit=5, graph=ARTICLE)
+    assert set(narrowed.graphs) == {ARTICLE} and narrowed.counted == graphs[ARTICLE]

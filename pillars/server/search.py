@@ -11,6 +11,7 @@ article, actor) count the best `FACET_BOUND` hits and narrow the search when cho
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -98,9 +99,10 @@ def _filters(index: SearchIndex) -> Filters:
 
 
 @lru_cache(maxsize=32)
-def _sentences(text: str) -> list[tuple[int, int, str]]:
-    """The article text's sentences (pillars.stats.split_body), as (start, end, words)."""
-    return [(s.start, s.end, s.text) for s in split_body(text, set())[0]]
+def _sentences(text: str) -> tuple[list[int], list[int]]:
+    """The article text's sentences (pillars.stats.split_body): their starts and ends, in order."""
+    found = split_body(text, set())[0]
+    return [s.start for s in found], [s.end for s in found]
 
 
 def _literal(store: ReadStore, node: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
@@ -131,9 +133,11 @@ def sentence_of(store: ReadStore, evidence: str) -> str | None:
         text = _literal(store, quad.object, _IS_STRING)
         if text is None:
             continue
-        found = [s for s in _sentences(text) if s[0] < max(end, start + 1) and start < s[1]]
-        if found:
-            return text[found[0][0] : found[-1][1]].strip()
+        starts, ends = _sentences(text)
+        first = bisect_right(ends, start)  # the first sentence ending after the quote starts
+        last = bisect_left(starts, max(end, start + 1)) - 1  # the last starting before its end
+        if first <= last:
+            return text[starts[first] : ends[last]].strip()
     return None
 
 
