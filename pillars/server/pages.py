@@ -201,7 +201,8 @@ def _resource_document(iri: str, stem: str, fmt: Format) -> Response:
     if description.text is not None:
         node = ox.NamedNode(iri)
         quoted = pages_text.spans(store(), node, description.text)
-        anchored = pages_text.anchor(description.text, quoted, link, _highlight_range())
+        lines = pages_text.headings(store(), node, description.text)
+        anchored = pages_text.anchor(description.text, quoted, link, _highlight_range(), lines)
     html = render_template(
         "resource.html",
         d=description,
