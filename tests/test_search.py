@@ -526,3 +526,18 @@ def test_a_frequent_words_facets_come_from_its_kept_counts(index: SearchIndex, w
     # Narrowed to one article, the counts are taken at query time: that article's only.
     narrowed = index.faceted(word, limit=5, graph=ARTICLE)
     assert set(narrowed.graphs) == {ARTICLE} and narrowed.counted == graphs[ARTICLE]
+
+
+def test_pages_of_narrowed_hits_keep_the_facets(entailed_app: Flask, store: ox.Store) -> None:
+    expected = quotes_with_words(store, "russia")  # REGEX over oa:exact: more than a page
+    assert len(expected) > 20
+    client = entailed_app.test_client()
+    first = client.get("/search", query_string={"q": "Russia", "type": PIL + "Evidence"})
+    text = first.get_data(as_text=True)
+    assert f"Hits 1–20 of {len(expected)}, best first." in text
+    assert (
+        'rel="next" href="/search?q=Russia&amp;offset=20'
+        '&amp;type=https://w3id.org/pillars/ontology%23Evidence"' in text
+    )
+    # The form keeps the chosen facet for a new search.
+    assert f'<input type="hidden" name="type" value="{PIL}Evidence">' in text
