@@ -958,7 +958,7 @@ def test_a_too_deep_query_is_a_400_and_the_next_is_answered(live_server: str) ->
 @pytest.mark.parametrize("accept", ["text/html", "application/x-foo, */*;q=0.1", "*/*", "a/b"])
 def test_ontology_answers_head_and_unusual_accept_quickly(live_server: str, accept: str) -> None:
     # Issue 17's fuzzing: /ontology took 10-12 s for HEAD or an unusual Accept (each request
-    # built the pyLODE page; now one build at a time, kept).
+    # built the pyLODE page; the page is now drawn from the ontology graph by the site).
     for method in ("HEAD", "GET"):
         started = time.monotonic()
         r = requests.request(

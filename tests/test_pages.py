@@ -254,11 +254,12 @@ def test_etag_and_cache_control(client: FlaskClient) -> None:
     assert again.data == b""
 
 
-def test_ontology_html_is_pylode_and_rdf_by_negotiation(client: FlaskClient) -> None:
+def test_ontology_html_is_the_sites_page_and_rdf_by_negotiation(client: FlaskClient) -> None:
     html = client.get("/ontology", headers={"Accept": "text/html"})
     assert html.status_code == 200
-    assert "pyLODE" in html.get_data(as_text=True)
-    assert "Pillars fixture ontology" in html.get_data(as_text=True)
+    page = html.get_data(as_text=True)
+    assert '<header class="site">' in page  # the site's navigation, not a generator's own page
+    assert "<h1>Pillars fixture ontology</h1>" in page
     assert "Accept" in html.headers["Vary"]
     ttl = client.get("/ontology", headers={"Accept": "text/turtle"})
     assert ttl.status_code == 200  # a document (hash IRIs): answered directly, no 303
@@ -267,22 +268,37 @@ def test_ontology_html_is_pylode_and_rdf_by_negotiation(client: FlaskClient) -> 
     assert (rdflib.URIRef(PIL + "Threat"), None, None) in graph
 
 
-def test_ontology_falls_back_when_pylode_fails(
-    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from pillars.server import pages_ontology
+def test_the_bundled_ontology_page_puts_its_own_terms_first_in_one_case() -> None:
+    from pillars.server.app import create_app
 
-    def broken() -> None:
-        raise RuntimeError("pyLODE is broken")
-
-    monkeypatch.setattr(pages_ontology, "_import_pylode", broken)
-    monkeypatch.setattr(pages_ontology, "_cache", {})
-    r = client.get("/ontology", headers={"Accept": "text/html"})
-    assert r.status_code == 200
-    html = r.get_data(as_text=True)
-    assert "pyLODE) failed on this ontology (RuntimeError)" in html
-    assert 'href="/ontology.ttl"' in html
-    assert "pyLODE is broken" not in html  # the detail goes to the log, not the client
+    client = create_app().test_client()
+    page = client.get("/ontology.html").get_data(as_text=True)
+    sections = re.findall(r'<h2 id="([^"]+)">', page)
+    assert sections == [
+        "toc-h",
+        "diagram-h",
+        "classes",
+        "object-properties",
+        "datatype-properties",
+        "reused",
+    ]
+    # pil:IdentityThreat as ontology/pillars.ttl defines it, linked to its parent by anchor.
+    term = re.search(r'<article class="term" id="IdentityThreat">.*?</article>', page, re.S)
+    assert term, "no anchor for pil:IdentityThreat"
+    assert '<h3>Identity threat <code class="curie">pil:IdentityThreat</code></h3>' in term.group(0)
+    assert '<a href="#Threat">Threat</a>' in term.group(0)
+    # properties are labelled in lower case in the ontology ("perceiver"): one case on the page
+    assert '<h3>Perceiver <code class="curie">pil:perceiver</code></h3>' in page
+    labels = re.findall(r'<article class="term" id="[^"]+">\s*<h3>(.)', page)
+    assert len(labels) > 90 and all(c == c.upper() for c in labels)
+    # reused terms come after the project's, in one table: prov:Agent is a parent of pil:Actor
+    assert page.index('id="reused"') > page.index('id="IdentityThreat"')
+    agent = re.search(r'<tr id="prov-Agent">.*?</tr>', page, re.S)
+    assert agent and '<a href="#Actor">Actor</a>' in agent.group(0)
+    assert '<img src="/ontology/diagram.svg"' in page
+    svg = client.get("/ontology/diagram.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert b"<svg" in svg.data
 
 
 def test_compact_names_use_the_longest_prefix() -> None:

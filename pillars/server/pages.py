@@ -38,6 +38,7 @@ from pillars.corpus import default_root
 from pillars.entailment import ENTAILED_PREFIX, is_entailed_graph
 from pillars.export import write_rdf
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
+from pillars.prefixes import compact
 from pillars.server import pages_argmap, pages_article, pages_ontology, pages_query, pages_text
 from pillars.server.pages_describe import (
     Value,
@@ -315,6 +316,9 @@ def _iris_under(prefix: str, limit: int = 500) -> list[str]:
 # ---------------------------------------------------------------- the ontology
 
 
+DIAGRAM = default_root() / "docs" / "ontology.svg"
+
+
 @bp.get("/ontology")
 @bp.get("/ontology.<ext>")
 @bp.get("/ontology/<version>")
@@ -355,31 +359,17 @@ def _graph_triples(graph: str) -> list[ox.Triple]:
 
 
 def _ontology_html(triples: list[ox.Triple]) -> str:
-    home = (
-        '<nav class="pillars-home" style="padding:.5rem 1rem">'
-        f'<a href="{request.script_root}/">← Pillars home</a></nav>'
-    )
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    try:
-        html = pages_ontology.documentation(data)
-    except pages_ontology.DocsError as err:
-        return render_template("ontology_fallback.html", reason=str(err))
-    html = html.replace("<html>", '<html lang="en">', 1).replace("</head>", _PHONE_CSS, 1)
-    return html.replace("<body>", "<body>" + home, 1)
+    page = pages_ontology.read(triples)
+    diagram = url_for("pages.ontology_diagram") if DIAGRAM.is_file() else None
+    return render_template("ontology.html", o=page, diagram=diagram, pil=PIL, compact=compact)
 
 
-# pyLODE's page has no viewport and a fixed table of contents 180px wide over the content:
-# on a phone the contents list covers the text. Below 50rem it goes after the content.
-_PHONE_CSS = (
-    '<meta name="viewport" content="width=device-width, initial-scale=1">'
-    "<style>@media (max-width: 50rem) {"
-    " body { padding: 1rem; } #content { width: auto; } #pylode { display: none; }"
-    " #toc { position: static; width: auto; height: auto; border: 0;"
-    " border-top: 1px solid navy; margin-top: 2rem; }"
-    " code { font-size: 1rem; overflow-wrap: anywhere; }"
-    " .entity th { width: auto; } .entity table, .entity td { overflow-wrap: anywhere; }"
-    "}</style></head>"
-)
+@bp.get("/ontology/diagram.svg")
+def ontology_diagram() -> Response:
+    """docs/ontology.svg, the diagram `pillars diagram` draws (not shipped: 404 without it)."""
+    if not DIAGRAM.is_file():
+        return _not_found(f"{ONTOLOGY}/diagram.svg")
+    return send_file(DIAGRAM, mimetype="image/svg+xml", conditional=True, max_age=PAGE_MAX_AGE)
 
 
 # ---------------------------------------------------------------- named graphs and dumps
