@@ -541,3 +541,30 @@ def test_pages_of_narrowed_hits_keep_the_facets(entailed_app: Flask, store: ox.S
     )
     # The form keeps the chosen facet for a new search.
     assert f'<input type="hidden" name="type" value="{PIL}Evidence">' in text
+
+
+def test_names_are_read_from_the_store_once_across_requests() -> None:
+    from pillars.server.search import Names
+    from pillars.server.state import Memo
+
+    class Counting:
+        """A store that counts the reads a label lookup makes."""
+
+        def __init__(self, store: ox.Store) -> None:
+            self.store, self.reads = store, 0
+
+        def quads_for_pattern(self, *pattern: object) -> object:
+            self.reads += 1
+            return self.store.quads_for_pattern(*pattern)  # type: ignore[arg-type]
+
+    counting = Counting(memory_store())
+    memo = Memo()
+    iri = "https://w3id.org/pillars/id/actor/iran"
+    assert Names(counting, memo).label(iri) == "Iran"  # type: ignore[arg-type]
+    first = counting.reads
+    assert first > 0
+    assert Names(counting, memo).label(iri) == "Iran"  # type: ignore[arg-type]
+    assert counting.reads == first  # the second request reads nothing
+    small = Memo(size=1)
+    small.get("a", lambda: 1), small.get("b", lambda: 2)
+    assert len(small) == 1 and small.get("a", lambda: 3) == 3  # the oldest went

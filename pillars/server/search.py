@@ -22,7 +22,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from pillars.namespaces import GRAPH, NIF, OA, PIL, SHARED_SLUG
 from pillars.search_index import FACET_BOUND, FUNCTION_NS, Faceted, Hit, SearchError, SearchIndex
 from pillars.server.pages_describe import label_of, local_name
-from pillars.server.state import state
+from pillars.server.state import Memo, state
 from pillars.stats import split_body
 from pillars.store_interface import ReadStore
 
@@ -153,37 +153,48 @@ def evidence_of(store: ReadStore, evidence: str) -> list[str]:
 
 
 class Names:
-    """Labels of resources, classes and articles, looked up once per request."""
+    """Labels of resources, classes and articles, and quotes' sentences and owners, read from
+    the store once and then kept (`Memo`: the served store does not change)."""
 
-    def __init__(self, store: ReadStore) -> None:
+    def __init__(self, store: ReadStore, memo: Memo | None = None) -> None:
         self.store = store
-        self._labels: dict[str, str] = {}
-        self._titles: dict[str, str | None] = {}
+        self.memo = memo if memo is not None else Memo(size=10_000)  # an empty Memo is falsy
 
     def label(self, iri: str) -> str:
-        if iri not in self._labels:
-            node = ox.NamedNode(iri)
-            self._labels[iri] = label_of(self.store, node) or local_name(iri)
-        return self._labels[iri]
+        label: str = self.memo.get(
+            ("label", iri), lambda: label_of(self.store, ox.NamedNode(iri)) or local_name(iri)
+        )
+        return label
+
+    def sentence(self, evidence: str) -> str | None:
+        found: str | None = self.memo.get(
+            ("sentence", evidence), lambda: sentence_of(self.store, evidence)
+        )
+        return found
+
+    def owners(self, evidence: str) -> list[str]:
+        found: list[str] = self.memo.get(
+            ("evidence_of", evidence), lambda: evidence_of(self.store, evidence)
+        )
+        return found
 
     def kind(self, iri: str) -> str:
         return self.label(iri) if iri else "untyped"
 
     def title(self, graph: str) -> str | None:
         """The title of the article a graph holds; None for shared graphs and the like."""
-        if graph not in self._titles:
-            self._titles[graph] = None
-            slug = graph.removeprefix(GRAPH)
-            if graph.startswith(GRAPH) and slug not in _NOT_ARTICLES:
-                g = ox.NamedNode(graph)
-                for quad in self.store.quads_for_pattern(None, _TITLE, None, g):
-                    typed = self.store.quads_for_pattern(quad.subject, _RDF_TYPE, _ARTICLE, None)
-                    if isinstance(quad.object, ox.Literal) and any(True for _ in typed):
-                        self._titles[graph] = quad.object.value
-                        break
-                else:
-                    self._titles[graph] = slug
-        return self._titles[graph]
+        title: str | None = self.memo.get(("title", graph), lambda: self._title(graph))
+        return title
+
+    def _title(self, graph: str) -> str | None:
+        slug = graph.removeprefix(GRAPH)
+        if not graph.startswith(GRAPH) or slug in _NOT_ARTICLES:
+            return None
+        for quad in self.store.quads_for_pattern(None, _TITLE, None, ox.NamedNode(graph)):
+            typed = self.store.quads_for_pattern(quad.subject, _RDF_TYPE, _ARTICLE, None)
+            if isinstance(quad.object, ox.Literal) and any(True for _ in typed):
+                return quad.object.value
+        return slug
 
     def article(self, graph: str) -> dict[str, str] | None:
         title = self.title(graph)
@@ -203,9 +214,9 @@ def hit_view(hit: Hit, names: Names) -> dict[str, Any]:
     out["article"] = names.article(hit.graph)
     out["actors"] = [{"iri": a, "label": names.label(a)} for a in hit.actors]
     if hit.kind == "quote":
-        out["sentence"] = sentence_of(names.store, hit.resource)
+        out["sentence"] = names.sentence(hit.resource)
         out["evidence_of"] = [
-            {"iri": o, "label": names.label(o)} for o in evidence_of(names.store, hit.resource)
+            {"iri": o, "label": names.label(o)} for o in names.owners(hit.resource)
         ]
     return out
 
@@ -269,7 +280,7 @@ def search_json() -> Response:
         found = index.faceted(words, limit, offset, chosen.graph, chosen.type, chosen.actor)
     except SearchError as err:
         return _error(err, True)
-    names = Names(state().store)
+    names = Names(state().store, state().memo)
     resp = jsonify(
         {
             "q": words,
@@ -299,7 +310,7 @@ def search_page() -> Response | str:
     error, offset = "", 0
     chosen = Filters()
     found = Faceted([], 0, 0)
-    names = Names(state().store)
+    names = Names(state().store, state().memo)
     if words:
         try:
             offset = max(0, _int("offset", 0))

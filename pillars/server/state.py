@@ -7,9 +7,10 @@ folder, the validation context, the home page's counts) are made on first use an
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
@@ -28,6 +29,32 @@ if TYPE_CHECKING:  # pyshacl is imported only when the first draft is validated
 KEY = "pillars"
 
 
+class Memo:
+    """What quick reads of the served store gave (labels, a quote's sentence), kept for the
+    next request: the store does not change while it is served. The least recently used
+    entries go beyond `size`, so a crawl of every resource cannot grow it without end."""
+
+    def __init__(self, size: int = 100_000) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()  # outside the lock: two threads may compute one key, both right
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 @dataclass
 class AppState:
     settings: Settings
@@ -41,6 +68,7 @@ class AppState:
     # The home page's counts: the counted classes each class is, and each graph's counts.
     counted_classes: dict[str, frozenset[str]] | None = None
     graph_counts: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
+    memo: Memo = field(default_factory=Memo)  # quick reads of the store, kept across requests
     _dumps: DumpCache | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
