@@ -107,3 +107,22 @@ def disk_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("loaded ")
     yield path
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The run's very last line names every check it skipped and why (a count per reason), so
+    a run on a machine without Chromium, a JDK or Graphviz cannot pass quietly."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or not hasattr(reporter, "stats"):
+        return
+    reasons: dict[str, int] = {}
+    for report in reporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    if not reasons:
+        reporter.write_line("skipped: nothing")
+        return
+    listed = "; ".join(f"{n} x {why}" for why, n in sorted(reasons.items()))
+    reporter.write_line(f"skipped {sum(reasons.values())} test(s): {listed}", yellow=True)
