@@ -280,6 +280,7 @@ def test_the_bundled_ontology_page_puts_its_own_terms_first_in_one_case() -> Non
         "classes",
         "object-properties",
         "datatype-properties",
+        "annotation-properties",
         "reused",
     ]
     # pil:IdentityThreat as ontology/pillars.ttl defines it, linked to its parent by anchor.
@@ -541,3 +542,21 @@ def test_empty_answer_says_how_many_articles_the_store_holds(client: FlaskClient
     assert "0 rows. Nothing in the store matches; it holds 1 article, so a question" in html
     found = client.post("/query", data={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"})
     assert "Nothing in the store matches" not in found.get_data(as_text=True)
+
+
+def test_a_resource_page_opens_with_what_its_kind_is_asked_and_reads_links_back() -> None:
+    from pillars.server.app import create_app
+
+    client = create_app().test_client()
+    page = client.get("/id/actor/iran.html").get_data(as_text=True)
+    summary = re.search(r'<section class="summary".*?</section>', page, re.S)
+    # shapes/actors.ttl asks an actor for its label (the heading), altLabel and sameAs
+    assert summary and "Islamic Republic" in summary.group(0)
+    assert "has evidence" not in summary.group(0)  # quotes have their own section
+    # the ontology's pil:inverseLabel, not "perceiver (of)"
+    assert '<span title="pil:perceiver">Perceives, in</span>' in page
+    assert "(of)</dt>" not in page.split('id="in-h"', 1)[1].split("</section>", 1)[0]
+    # an encoder's rdfs:comment on instances/shared/actors.ttl is folded away as a note
+    assert "<summary>Editor's note</summary>" in page
+    stated = re.search(r'<p class="note">Stated in (.*?)</p>', page, re.S)
+    assert stated and ">The Pillars of Iranian-Russian Security Convergence</a>" in stated.group(1)

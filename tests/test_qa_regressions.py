@@ -121,8 +121,9 @@ def test_ontology_docs_fit_a_phone(client: FlaskClient) -> None:
     assert r.status_code == 200
     page = r.get_data(as_text=True)
     assert '<meta name="viewport" content="width=device-width' in page
-    head = page[: page.index("</head>")]
-    assert "@media (max-width: 50rem)" in head and "#toc { position: static" in head
+    # pyLODE's fixed 180px contents list covered the text on a phone; the site's page has none
+    # (tests/test_qa_browser.py measures the page's width at 390 px)
+    assert 'id="toc"' not in page and '<nav aria-labelledby="toc-h" class="toc">' in page
 
 
 def run_cli(*args: str) -> tuple[int, str]:

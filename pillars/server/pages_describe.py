@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph as ox
 
 from pillars.entailment import is_entailed_graph
-from pillars.namespaces import OA, PIL
+from pillars.namespaces import OA, PIL, SHAPES_GRAPH
 from pillars.prefixes import compact
-from pillars.store_interface import ReadStore
+from pillars.store_interface import ReadStore, select
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -80,6 +80,7 @@ class LinkGroup:
     predicate: Value
     values: list[Value] = field(default_factory=list)
     more: int = 0
+    inverse: str = ""  # how the link reads from its object (pil:inverseLabel), if said
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Description:
     graphs: list[Value]
     text: str | None = None  # the article text, on the page of a nif:Context
     draft: bool = False  # a machine draft (pil:draft true) that no editor has accepted yet
+    summary: list[LinkGroup] = field(default_factory=list)  # what the shapes ask of its kind
+    notes: list[str] = field(default_factory=list)  # encoders' rdfs:comment, for readers apart
 
 
 def named_node(iri: str) -> ox.NamedNode | None:
@@ -315,19 +318,39 @@ def describe(store: ReadStore, iri: str, href: Href) -> Description:
         ),
         None,
     )
+    # An encoder's rdfs:comment on a thing of the corpus is a note, not a statement.
+    notes = (
+        []
+        if iri.startswith(PIL)
+        else sorted(
+            {
+                q.object.value
+                for q in out
+                if q.predicate == COMMENT and isinstance(q.object, ox.Literal)
+            }
+        )
+    )
     outgoing = _group(
         (
             (q.predicate, value_of(store, q.object, href))
             for q in out
-            if q.predicate != TYPE and q.predicate.value != NIF_STRING
+            if q.predicate != TYPE
+            and q.predicate.value != NIF_STRING
+            and not (notes and q.predicate == COMMENT)
         ),
         store,
         href,
     )
     incoming = _group(((q.predicate, value_of(store, q.subject, href)) for q in into), store, href)
+    for group in incoming:
+        group.inverse = inverse_label(store, group.predicate.iri)
+    # Its label heads the page and its quotes have a section of their own.
+    asked = shaped_paths(store, node) - {RDFS + "label", PIL + "hasEvidence", COMMENT.value}
+    summary = [g for g in outgoing if g.predicate.iri in asked]
+    outgoing = [g for g in outgoing if g.predicate.iri not in asked]
     graphs = sorted(
         {
-            value_of(store, q.graph_name, href)
+            graph_value(store, q.graph_name, href)
             for q in out + into
             if isinstance(q.graph_name, ox.NamedNode)
         },
@@ -352,7 +375,45 @@ def describe(store: ReadStore, iri: str, href: Href) -> Description:
         graphs=graphs,
         text=text,
         draft=is_draft(store, node),
+        summary=summary,
+        notes=notes,
     )
+
+
+def inverse_label(store: ReadStore, predicate: str | None) -> str:
+    """How a link reads from its object ("perceived in"), from the ontology's
+    pil:inverseLabel; "" where the ontology gives none."""
+    if predicate is None:
+        return ""
+    node = named_node(predicate)
+    found = _first_literal(store, node, PIL + "inverseLabel") if node is not None else None
+    return found[:1].upper() + found[1:] if found else ""
+
+
+_SHAPED = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?path WHERE {
+  <%s> a/rdfs:subClassOf* ?class .
+  GRAPH <%s> { ?shape sh:targetClass ?class ; sh:property/sh:path ?path . FILTER(isIRI(?path)) }
+}"""
+
+
+def shaped_paths(store: ReadStore, node: ox.NamedNode) -> frozenset[str]:
+    """The properties the shapes ask of the resource's kinds (its classes and theirs): what
+    its page shows first, as the summary of what it is."""
+    rows = select(store, _SHAPED % (node.value, SHAPES_GRAPH), union=True)
+    return frozenset(row["path"].value for row in rows)
+
+
+def graph_value(store: ReadStore, graph: ox.NamedNode, href: Href) -> Value:
+    """A graph as a reader knows it: an article's graph by the article's title, linked to the
+    article's page; other graphs by their name."""
+    for quad in store.quads_for_pattern(None, TYPE, ox.NamedNode(PIL + "Article"), graph):
+        if isinstance(quad.subject, ox.NamedNode):
+            title = label_of(store, quad.subject)
+            if title:
+                return Value(text=title, href=href(quad.subject.value), iri=quad.subject.value)
+    return value_of(store, graph, href)
 
 
 def quotes_for(store: ReadStore, node: ox.NamedNode, href: Href) -> list[Quote]:
