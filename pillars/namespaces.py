@@ -37,6 +37,11 @@ PREFIXES: dict[str, str] = {
 }
 
 
+# What the query editor declares for a new query, and `pillars query` lets a query use
+# without declaring: the prefixes above, and art: for the first article.
+QUERY_PREFIXES: dict[str, str] = {**PREFIXES, "art": ID + "iranian-russian-security-convergence/"}
+
+
 def article_graph(slug: str) -> str:
     return GRAPH + slug
 
@@ -47,4 +52,4 @@ def article_text_iri(slug: str) -> str:
 
 
 def sparql_prefixes() -> str:
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in QUERY_PREFIXES.items())

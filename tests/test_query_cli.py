@@ -138,3 +138,23 @@ def test_query_options_are_the_servers_settings() -> None:
         assert after[after.index("[default: ") :].startswith(f"[default: {default_text(setting)}]")
     done, _ = run("--max-rows", "0", "ASK {}")
     assert done.returncode == 2 and "max_rows" in done.stderr
+
+
+def test_the_editors_prefixes_need_no_declaration_and_the_table_uses_them() -> None:
+    # `pillars query` did not know the prefixes the web editor fills in (issue 15, item 4).
+    done = subprocess.run(
+        [*pillars_command(), "query", "SELECT ?t { ?t a pil:IdentityThreat } ORDER BY ?t LIMIT 2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    # instances/.../pillar-threats.ttl: the first two identity threats by IRI
+    assert done.stdout.split("\n")[2:4] == ["art:threat-andalusization", "art:threat-balkanization"]
+    unknown = subprocess.run(
+        [*pillars_command(), "query", "SELECT ?t { ?t a nope:Thing }"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert unknown.returncode == 1 and "the prefix nope: is not declared" in unknown.stderr

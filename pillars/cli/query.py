@@ -22,7 +22,7 @@ from pillars.cli.options import (
     settings_from_options,
     settings_options,
 )
-from pillars.namespaces import PREFIXES
+from pillars.namespaces import QUERY_PREFIXES
 from pillars.server.evaluator import Answer, Job
 from pillars.server.pool import EvaluatorFailed, OutOfMemory, TimedOut, run_once
 from pillars.server.scan import refused_service, scan, too_deep
@@ -98,7 +98,14 @@ def query(
         "json": ("json", "jsonld"),
     }[fmt]
     max_rows = settings.max_rows
-    job = Job(text, result_format, graph_format, max_rows, *dataset(text, store))
+    job = Job(
+        text,
+        result_format,
+        graph_format,
+        max_rows,
+        *dataset(text, store),
+        prefixes=tuple(QUERY_PREFIXES.items()),
+    )
     source = StoreSource(path=str(store_dir.resolve())) if store_dir else None
     answer = run_limited(job, source or StoreSource.of_memory(store), settings)
     if answer.format is None:
@@ -159,9 +166,11 @@ def compact(term: dict[str, Any]) -> str:
     """A term as a person reads it: prefixed names where a Pillars prefix fits."""
     value = str(term["value"])
     if term["type"] == "uri":
-        for prefix, iri in PREFIXES.items():
-            if value.startswith(iri) and "/" not in value[len(iri) :]:
-                return f"{prefix}:{value[len(iri) :]}"
+        fits = [(p, ns) for p, ns in QUERY_PREFIXES.items() if value.startswith(ns)]
+        fits = [(p, ns) for p, ns in fits if "/" not in value[len(ns) :]]
+        if fits:
+            prefix, iri = max(fits, key=lambda fit: len(fit[1]))  # art:claim, not id:...
+            return f"{prefix}:{value[len(iri) :]}"
         return f"<{value}>"
     if term["type"] == "bnode":
         return "_:" + value

@@ -62,6 +62,8 @@ class Job:
     union_default_graph: bool = True
     default_graphs: tuple[str, ...] | None = None  # from default-graph-uri
     named_graphs: tuple[str, ...] | None = None  # from named-graph-uri
+    # prefixes the query may use undeclared (`pillars query`; the protocol has none)
+    prefixes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def evaluate(store: ReadStore, job: Job, extensions: Extensions | None = None) -
     if extensions is not None:  # pilfn:matches and its index rewrite (pillars/search.py)
         kwargs["custom_functions"] = extensions.functions
         query = extensions.prepare(query)
+    if job.prefixes:
+        kwargs["prefixes"] = dict(job.prefixes)
     if job.default_graphs is not None or job.named_graphs is not None:
         kwargs["use_default_graph_as_union"] = False
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]

@@ -51,11 +51,8 @@ class QueryError(ValueError):
 
 
 def default_query() -> str:
-    extra = "PREFIX art: <https://w3id.org/pillars/id/iranian-russian-security-convergence/>\n"
     return (
-        sparql_prefixes()
-        + extra
-        + "\n# Which kinds of things does the graph hold, and how many of each?\n"
+        sparql_prefixes() + "\n# Which kinds of things does the graph hold, and how many of each?\n"
         "SELECT ?class (COUNT(?thing) AS ?things) WHERE {\n  ?thing a ?class .\n}\n"
         "GROUP BY ?class\nORDER BY DESC(?things)\nLIMIT 25\n"
     )
