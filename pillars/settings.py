@@ -171,10 +171,10 @@ SETTINGS: tuple[Setting, ...] = (
         "What the ontology entails, stored beside what the corpus asserts when it is loaded (the "
         "corpus served from its files, `pillars load`, `pillars push`, `pillars query`, `pillars "
         "export`). `rdfs`: the types and super-properties of the subclass and subproperty "
-        "closure, in graphs `graph/entailed/<name>` of their own, so `?x a pil:Threat` finds "
-        "every kind of threat while `GRAPH <article>` shows only what the article asserts. "
-        "`off`: asserted triples only. A store built by `pillars load` keeps what it was built "
-        "with.",
+        "closure, and the ontology's property chains (pil:perceivedBy), in graphs "
+        "`graph/entailed/<name>` of their own, so `?x a pil:Threat` finds every kind of threat "
+        "while `GRAPH <article>` shows only what the article asserts. `off`: asserted triples "
+        "only. A store built by `pillars load` keeps what it was built with.",
     ),
     Setting(
         "result_cache_bytes",

@@ -271,3 +271,38 @@ def test_a_page_lists_the_asserted_type_not_every_superclass(live_server: str) -
     assert resp.status_code == 200
     assert "State" in resp.text
     assert "prov:Agent" not in resp.text and "/graph/entailed/" not in resp.text
+
+
+CHAIN_ONTOLOGY = """
+@prefix : <http://example.org/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+:perceivedBy owl:propertyChainAxiom ( [ owl:inverseOf :perceivedThreat ] :perceiver ) .
+"""
+
+
+def test_a_property_chain_with_an_inverse_step_is_stored() -> None:
+    subsumption = Subsumption.of(parse(CHAIN_ONTOLOGY, ONTOLOGY_GRAPH))
+    data = parse(
+        "@prefix : <http://example.org/> . "
+        ":p1 :perceivedThreat :sanctions ; :perceiver :iran . "
+        ":p2 :perceivedThreat :sanctions ; :perceiver :russia . "
+        ":p3 :perceivedThreat :nato .",  # no perceiver: nothing follows
+        GRAPH + "example",
+    )
+    e = "http://example.org/"
+    assert triples(subsumption.entailed(data, GRAPH + "example")) == {
+        (e + "sanctions", e + "perceivedBy", e + "iran"),
+        (e + "sanctions", e + "perceivedBy", e + "russia"),
+    }
+
+
+def test_the_bundled_threats_are_perceived_by_their_perceptions_perceivers(
+    entailed: ox.Store,
+) -> None:
+    rows = entailed.query(
+        f"SELECT ?a {{ <https://w3id.org/pillars/id/{SLUG}/threat-vaticanization> "
+        f"<{PIL}perceivedBy> ?a }}",
+        use_default_graph_as_union=True,
+    )
+    # pillar-threats.ttl: art:perception-iranian-leaders-vaticanization only
+    assert [r[0].value for r in rows] == [ACTOR + "iranian-leaders"]  # type: ignore[union-attr]

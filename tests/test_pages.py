@@ -560,3 +560,20 @@ def test_a_resource_page_opens_with_what_its_kind_is_asked_and_reads_links_back(
     assert "<summary>Editor's note</summary>" in page
     stated = re.search(r'<p class="note">Stated in (.*?)</p>', page, re.S)
     assert stated and ">The Pillars of Iranian-Russian Security Convergence</a>" in stated.group(1)
+
+
+def test_the_summary_follows_the_ontologys_property_chains_both_ways() -> None:
+    from pillars.server.app import create_app
+
+    client = create_app().test_client()
+    threat = client.get("/id/iranian-russian-security-convergence/threat-sanctions.html")
+    box = re.search(r'<section class="summary".*?</section>', threat.get_data(as_text=True), re.S)
+    assert box, "no summary"
+    # pil:perceivedBy: the perceivers of art:perception-*-sanctions (pillar-threats.ttl)
+    perceived = box.group(0).split('title="pil:perceivedBy"', 1)[1].split("</dd>", 1)[0]
+    for name in ("Iran", "Russia", "Mehdi Sanaei", "Iranian officials"):
+        assert f">{name}</a>" in perceived, name
+    actor = client.get("/id/actor/iranian-leaders.html").get_data(as_text=True)
+    box = re.search(r'<section class="summary".*?</section>', actor, re.S)
+    assert box and '<span title="pil:perceivedBy">Perceives</span>' in box.group(0)
+    assert ">Vaticanization</a>" in box.group(0)

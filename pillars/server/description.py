@@ -42,8 +42,8 @@ ENTAILED_UNION_TEXT = (
 )
 ENTAILED_GRAPH_TEXT = (
     "What {graph} entails by the subclass and subproperty closure of RDFS (rules rdfs5, "
-    "rdfs7, rdfs9, rdfs11) over the Pillars ontology, materialised when the store was loaded; "
-    "only triples {graph} does not assert."
+    "rdfs7, rdfs9, rdfs11) and the property chains (OWL 2 RL prp-spo2) of the Pillars "
+    "ontology, materialised when the store was loaded; only triples {graph} does not assert."
 )
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pyoxigraph as ox
 
-from pillars.entailment import is_entailed_graph
-from pillars.namespaces import OA, PIL, SHAPES_GRAPH
+from pillars.entailment import PROPERTY_CHAIN, Chain, Subsumption, is_entailed_graph
+from pillars.namespaces import OA, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
 from pillars.prefixes import compact
 from pillars.store_interface import ReadStore, select
 
@@ -346,7 +347,7 @@ def describe(store: ReadStore, iri: str, href: Href) -> Description:
         group.inverse = inverse_label(store, group.predicate.iri)
     # Its label heads the page and its quotes have a section of their own.
     asked = shaped_paths(store, node) - {RDFS + "label", PIL + "hasEvidence", COMMENT.value}
-    summary = [g for g in outgoing if g.predicate.iri in asked]
+    summary = [g for g in outgoing if g.predicate.iri in asked] + chained(store, node, href)
     outgoing = [g for g in outgoing if g.predicate.iri not in asked]
     graphs = sorted(
         {
@@ -378,6 +379,54 @@ def describe(store: ReadStore, iri: str, href: Href) -> Description:
         summary=summary,
         notes=notes,
     )
+
+
+def _chains(store: ReadStore) -> tuple[Chain, ...]:
+    """The ontology's property chains, read from the few quads that state them."""
+    graph = ox.NamedNode(ONTOLOGY_GRAPH)
+    heads = list(store.quads_for_pattern(None, PROPERTY_CHAIN, None, graph))
+    quads: list[ox.Quad] = list(heads)
+    todo = [q.object for q in heads]
+    while todo and len(quads) < 1000:
+        node = todo.pop()
+        if isinstance(node, ox.BlankNode):
+            for q in store.quads_for_pattern(node, None, None, graph):
+                quads.append(q)
+                todo.append(q.object)
+    return Subsumption.of(quads).chains
+
+
+def _step(store: ReadStore, nodes: set[Any], prop: ox.NamedNode, back: bool) -> set[Any]:
+    out: set[Any] = set()
+    for n in nodes:
+        quads = (
+            store.quads_for_pattern(None, prop, n, None)  # type: ignore[arg-type]
+            if back
+            else store.quads_for_pattern(n, prop, None, None)  # type: ignore[arg-type]
+        )
+        out |= {q.subject if back else q.object for q in _asserted(quads)}
+    return out
+
+
+def chained(store: ReadStore, node: ox.NamedNode, href: Href) -> list[LinkGroup]:
+    """What the ontology's property chains give this resource, both ways: a threat's
+    pil:perceivedBy actors, and on an actor's page the threats it perceives."""
+    groups = []
+    for chain in _chains(store):
+        for forward in (True, False):
+            steps = chain.steps if forward else tuple((p, not b) for p, b in reversed(chain.steps))
+            reached: set[Any] = {node}
+            for prop, back in steps:
+                reached = _step(store, reached, prop, back)
+            values = sorted((value_of(store, r, href) for r in reached), key=lambda v: v.text)
+            if not values:
+                continue
+            group = LinkGroup(value_of(store, chain.target, href), values[:MAX_LINKS_PER_PREDICATE])
+            group.more = max(0, len(values) - MAX_LINKS_PER_PREDICATE)
+            if not forward:
+                group.inverse = inverse_label(store, chain.target.value)
+            groups.append(group)
+    return groups
 
 
 def inverse_label(store: ReadStore, predicate: str | None) -> str:
