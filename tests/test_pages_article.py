@@ -476,3 +476,18 @@ def test_unknown_slug_over_http(live_server: str) -> None:
     r = requests.get(f"{live_server}/cite/no-such-article.ris", timeout=HTTP_TIMEOUT)
     assert r.status_code == 404
     assert r.headers["Content-Type"].startswith("text/html")
+
+
+def test_the_article_page_has_no_summary_box_before_its_bibliography() -> None:
+    # The "In short" box listed dozens of cited works above the thesis (issue 15, item 2).
+    from pillars.server.app import create_app
+
+    page = (
+        create_app()
+        .test_client()
+        .get("/id/iranian-russian-security-convergence/article.html")
+        .get_data(as_text=True)
+    )
+    assert 'class="summary"' not in page
+    statements = page.split('id="out-h"', 1)[1]
+    assert ">Iranian-Russian security convergence</a>" in statements  # pil:analyses, kept
