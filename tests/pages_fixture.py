@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -92,3 +93,35 @@ def chromium_or_skip() -> str:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"CI=true and {reason}")
     pytest.skip(reason)
+
+
+@contextmanager
+def launched_chromium() -> Iterator[Any]:
+    """Chromium under Playwright, closed afterwards (chromium_or_skip: skip, or fail in CI)."""
+    path = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@contextmanager
+def watched_page(
+    browser: Any, viewport: dict[str, int], timeout_ms: int
+) -> Iterator[tuple[Any, list[str]]]:
+    """A fresh page in its own context, and the console errors and uncaught exceptions it
+    records; the caller asserts on them once the context is closed."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page, errors
+    finally:
+        context.close()

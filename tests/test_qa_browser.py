@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from pages_fixture import CHROMIUM_ARGS, chromium_or_skip, fixture_server
+from pages_fixture import fixture_server, launched_chromium
 
 PHONE = {"width": 390, "height": 800}
 
@@ -23,14 +23,9 @@ def base() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def phone(base: str) -> Iterator[Any]:
-    path = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         context = chromium.new_context(viewport=PHONE, is_mobile=True)
         yield context.new_page()
-        chromium.close()
 
 
 @pytest.mark.parametrize("path", ["/id/", "/search?q=iran", "/ontology", "/-/settings"])

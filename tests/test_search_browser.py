@@ -12,32 +12,21 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pages_fixture import CHROMIUM_ARGS, chromium_or_skip
+from pages_fixture import launched_chromium, watched_page
 
 TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    path = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture()
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
+    with watched_page(browser, {"width": 1200, "height": 900}, TIMEOUT_MS) as (page, errors):
+        yield page
     assert errors == [], f"JavaScript errors in the console: {errors}"
 
 

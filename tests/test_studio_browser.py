@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pages_fixture import CHROMIUM_ARGS, chromium_or_skip
+from pages_fixture import launched_chromium, watched_page
 from studio_fixture import REPO, SLUG, Studio, copy_corpus, running_studio, write_draft
 
 TIMEOUT_MS = 30_000
@@ -55,27 +55,16 @@ def studio(tmp_path: Path) -> Iterator[Studio]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    path = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture()
 def page(browser: Any, studio: Studio) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(studio.base + "/")
-    expect(page.locator("#status")).to_have_text("ready", timeout=90_000)
-    yield page
-    context.close()
+    with watched_page(browser, {"width": 1400, "height": 1000}, TIMEOUT_MS) as (page, errors):
+        page.goto(studio.base + "/")
+        expect(page.locator("#status")).to_have_text("ready", timeout=90_000)
+        yield page
     assert errors == [], f"JavaScript errors in the console: {errors}"
 
 
