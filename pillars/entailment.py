@@ -24,19 +24,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from pillars.namespaces import GRAPH
+from pillars.corpus import RDF_TYPE
+from pillars.namespaces import GRAPH, OWL, RDF, RDFS
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
 SUBCLASS_OF = ox.NamedNode(RDFS + "subClassOf")
 SUBPROPERTY_OF = ox.NamedNode(RDFS + "subPropertyOf")
 EQUIVALENT_CLASS = ox.NamedNode(OWL + "equivalentClass")
 EQUIVALENT_PROPERTY = ox.NamedNode(OWL + "equivalentProperty")
 PROPERTY_CHAIN = ox.NamedNode(OWL + "propertyChainAxiom")
 INVERSE_OF = ox.NamedNode(OWL + "inverseOf")
-RDF_FIRST = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#first")
-RDF_REST = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#rest")
+RDF_FIRST = ox.NamedNode(RDF + "first")
+RDF_REST = ox.NamedNode(RDF + "rest")
 # Every individual is an owl:Thing and every class an rdfs:Resource; saying so tells nobody
 # anything and would add a triple per resource.
 TRIVIAL = frozenset(

@@ -37,6 +37,13 @@ PREFIXES: dict[str, str] = {
 }
 
 
+# The W3C namespaces code refers to (as in PREFIXES).
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+OWL = PREFIXES["owl"]
+SKOS = PREFIXES["skos"]
+DCTERMS = PREFIXES["dcterms"]
+
 # What the query editor declares for a new query, and `pillars query` lets a query use
 # without declaring: the prefixes above, and art: for the first article.
 QUERY_PREFIXES: dict[str, str] = {**PREFIXES, "art": ID + "iranian-russian-security-convergence/"}

@@ -15,6 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from pillars import cite
+from pillars.corpus import RDF_TYPE
 from pillars.entailment import entailed_graph, is_entailed_graph
 from pillars.namespaces import GRAPH, ID, PIL
 from pillars.prefixes import compact
@@ -29,7 +30,6 @@ from pillars.server.pages_describe import (
 )
 from pillars.store_interface import ReadStore, select
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 ARTICLE = ox.NamedNode(PIL + "Article")
 SECTION = ox.NamedNode(PIL + "Section")
 HAS_SECTION = ox.NamedNode(PIL + "hasSection")

@@ -13,13 +13,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from pillars.entailment import PROPERTY_CHAIN, Chain, Subsumption, is_entailed_graph
-from pillars.namespaces import OA, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
+from pillars.namespaces import OA, ONTOLOGY_GRAPH, PIL, RDF, RDFS, SHAPES_GRAPH, SKOS
 from pillars.prefixes import compact
 from pillars.store_interface import ReadStore, select
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 NIF_STRING = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString"
 TYPE = ox.NamedNode(RDF + "type")

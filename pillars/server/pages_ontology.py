@@ -13,14 +13,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from pillars.namespaces import ONTOLOGY, PIL
+from pillars.namespaces import DCTERMS, ONTOLOGY, OWL, PIL, RDF, RDFS, SKOS
 from pillars.prefixes import compact
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
 KINDS = (  # (owl type, heading): the order of the page's sections
     (OWL + "Class", "Classes"),
     (OWL + "ObjectProperty", "Object properties"),

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
-from pillars.namespaces import OA, PIL
+from pillars.namespaces import OA, PIL, RDFS
 from pillars.store_interface import ReadStore
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_LABEL = RDFS + "label"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from pillars.namespaces import GRAPH, NIF, OA, PIL, SHARED_SLUG
+from pillars.corpus import RDF_TYPE
+from pillars.namespaces import DCTERMS, GRAPH, NIF, OA, PIL, SHARED_SLUG
 from pillars.search_index import FACET_BOUND, FUNCTION_NS, Faceted, Hit, SearchError, SearchIndex
 from pillars.server.pages_describe import label_of, local_name
 from pillars.server.state import Memo, state
@@ -30,8 +31,7 @@ bp = Blueprint("search", __name__)
 PAGE_SIZE = 20
 FACET_VALUES = 20  # values listed per facet (the most frequent); the rest are counted as `more`
 FACETS = ("type", "article", "actor")
-_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_TITLE = ox.NamedNode(DCTERMS + "title")
 _ARTICLE = ox.NamedNode(PIL + "Article")
 _HAS_EVIDENCE = ox.NamedNode(PIL + "hasEvidence")
 _IN_TEXT = ox.NamedNode(PIL + "inText")
@@ -191,7 +191,7 @@ class Names:
         if not graph.startswith(GRAPH) or slug in _NOT_ARTICLES:
             return None
         for quad in self.store.quads_for_pattern(None, _TITLE, None, ox.NamedNode(graph)):
-            typed = self.store.quads_for_pattern(quad.subject, _RDF_TYPE, _ARTICLE, None)
+            typed = self.store.quads_for_pattern(quad.subject, RDF_TYPE, _ARTICLE, None)
             if isinstance(quad.object, ox.Literal) and any(True for _ in typed):
                 return quad.object.value
         return slug
