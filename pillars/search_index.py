@@ -425,16 +425,13 @@ class SearchIndex:
             kept = self._kept_faceted(words, limit, offset, where, args)
             if kept is not None:
                 return kept
-        best: list[tuple[int, str, str, str]] | None = None
-        total = -1
-        if best is None:
-            # Narrowed, the count is taken in the ranking's pass over the matches (a second
-            # pass reads every matching row again); unnarrowed, COUNT(*) needs no row at all.
-            counted = ", COUNT(*) OVER ()" if any((graph, type, actor)) else ", -1"
-            sql = f"SELECT rowid, type, graph, actors{counted} FROM texts{where}{RANKED} LIMIT ?"
-            ranked = conn.execute(sql, [*args, FACET_BOUND]).fetchall()
-            best = [r[:4] for r in ranked]
-            total = ranked[0][4] if ranked else 0
+        # Narrowed, the count is taken in the ranking's pass over the matches (a second pass
+        # reads every matching row again); unnarrowed, COUNT(*) needs no row at all.
+        counted = ", COUNT(*) OVER ()" if any((graph, type, actor)) else ", -1"
+        sql = f"SELECT rowid, type, graph, actors{counted} FROM texts{where}{RANKED} LIMIT ?"
+        ranked = conn.execute(sql, [*args, FACET_BOUND]).fetchall()
+        best: list[tuple[int, str, str, str]] = [r[:4] for r in ranked]
+        total = ranked[0][4] if ranked else 0
         if total < 0:
             total = len(best)
             if total >= FACET_BOUND:  # fewer: the ranked list holds every match
