@@ -9,7 +9,6 @@ import logging
 import pyoxigraph as ox
 from flask import Flask
 
-from pillars.entailment import is_entailed_graph
 from pillars.search_index import SearchIndex, lazy
 from pillars.server import pages, search, sparql, validate
 from pillars.server.description import DatasetInfo
@@ -48,9 +47,8 @@ def create_app(
     return app
 
 
-def _say_entailment(settings: Settings, source: StoreSource, counts: dict[str, int]) -> None:
+def _say_entailment(settings: Settings, source: StoreSource, held: bool) -> None:
     """A store built by `pillars load` keeps what it was built with; say when it differs."""
-    held = any(is_entailed_graph(g) for g in counts)
     if source.path is not None and held != settings.entails:
         log.warning(
             "the store %s the entailed graphs (`pillars load --entailment %s`); rebuild it to "
@@ -65,7 +63,8 @@ def build_state(settings: Settings, store: ReadStore, source: StoreSource) -> Ap
     """What the blueprints share for one served store (a reload builds another)."""
     per_worker = max(1, settings.max_concurrent_queries)
     counts = source.counts(store)
-    _say_entailment(settings, source, counts)
+    dataset = DatasetInfo.of(counts)
+    _say_entailment(settings, source, dataset.entailed)
     placement = place_store(settings, source, sum(counts.values()))
     processes, threads = settings.evaluator_layout(placement.in_memory and bool(source.path))
     if source.path is not None:
@@ -84,7 +83,7 @@ def build_state(settings: Settings, store: ReadStore, source: StoreSource) -> Ap
         settings=settings,
         store=store,
         source=source,
-        dataset=DatasetInfo.of(counts),
+        dataset=dataset,
         pool=pool,
         cache=ResultCache.for_source(settings.result_cache_bytes, source),
         search=lazy(lambda: SearchIndex.for_source(source, store)),
