@@ -55,6 +55,12 @@ def entailed_graph(graph: str) -> str:
     return ENTAILED_PREFIX + graph.removeprefix(GRAPH)
 
 
+def asserted_graph(graph: str) -> str:
+    """The graph an entailed graph was derived from (`graph/entailed/<name>` -> `graph/<name>`);
+    any other graph is its own."""
+    return GRAPH + graph.removeprefix(ENTAILED_PREFIX) if is_entailed_graph(graph) else graph
+
+
 def is_entailed_graph(graph: str) -> bool:
     return graph.startswith(ENTAILED_PREFIX)
 

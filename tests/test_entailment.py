@@ -306,3 +306,10 @@ def test_the_bundled_threats_are_perceived_by_their_perceptions_perceivers(
     )
     # pillar-threats.ttl: art:perception-iranian-leaders-vaticanization only
     assert [r[0].value for r in rows] == [ACTOR + "iranian-leaders"]  # type: ignore[union-attr]
+
+
+def test_an_entailed_graph_names_the_graph_it_comes_from() -> None:
+    from pillars.entailment import asserted_graph
+
+    assert asserted_graph(GRAPH + "entailed/" + SLUG) == ARTICLE_GRAPH
+    assert asserted_graph(SHARED_GRAPH) == SHARED_GRAPH

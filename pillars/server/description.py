@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from pillars.entailment import ENTAILED_PREFIX, is_entailed_graph
+from pillars.entailment import ENTAILED_PREFIX, asserted_graph, is_entailed_graph
 from pillars.namespaces import GRAPH, ID
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -117,7 +117,7 @@ def service_description(base: str, info: DatasetInfo, federated: bool) -> list[o
             ox.Triple(described, _n(VOID + "triples"), _int(count)),
         ]
         if is_entailed_graph(graph):
-            out += _entailed_graph(described, GRAPH + graph.removeprefix(ENTAILED_PREFIX))
+            out += _entailed_graph(described, asserted_graph(graph))
     return out
 
 

@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from pillars import cite
 from pillars.corpus import default_root
-from pillars.entailment import ENTAILED_PREFIX, is_entailed_graph
+from pillars.entailment import asserted_graph, is_entailed_graph
 from pillars.export import write_rdf
 from pillars.namespaces import BASE, GRAPH, ID, ONTOLOGY, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
 from pillars.prefixes import compact
@@ -226,7 +226,7 @@ def _article_slug(iri: str) -> str | None:
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(GRAPH):
             # An article typed by a subclass of pil:Article is a pil:Article in the entailed
             # graph/entailed/<slug>: the slug is still that of its own graph.
-            return graph.value.removeprefix(ENTAILED_PREFIX).removeprefix(GRAPH)
+            return asserted_graph(graph.value).removeprefix(GRAPH)
     return None
 
 

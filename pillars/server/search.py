@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from pillars.corpus import RDF_TYPE
+from pillars.entailment import is_entailed_graph
 from pillars.namespaces import DCTERMS, GRAPH, NIF, OA, PIL, SHARED_SLUG
 from pillars.search_index import FACET_BOUND, FUNCTION_NS, Faceted, Hit, SearchError, SearchIndex
 from pillars.server.pages_describe import label_of, local_name
@@ -147,7 +148,7 @@ def evidence_of(store: ReadStore, evidence: str) -> list[str]:
         q.subject.value
         for q in store.quads_for_pattern(None, _HAS_EVIDENCE, ox.NamedNode(evidence), None)
         if isinstance(q.subject, ox.NamedNode)
-        and not getattr(q.graph_name, "value", "").startswith(GRAPH + "entailed/")
+        and not is_entailed_graph(getattr(q.graph_name, "value", ""))
     }
     return sorted(owners)
 
