@@ -20,6 +20,11 @@ answer written by hand from reading the article (never by running the query):
     evidence   optional: for a value of the column `evidence_by`, a quote of the text with
                its offsets (or a list of acceptable quotes); some result row for that value
                must carry an evidence span overlapping one of them
+    words      optional: columns that carry passages of the text joined by `separator`
+               instead of ?exact ?start ?end (an answer shaped for reading, one row per
+               thing): every passage must be words of the text, and the passages count as
+               evidence spans wherever they occur in it
+    filled     optional: columns bound in every result row
 
 Every evidence the query returns (?exact ?start ?end) must be the text at its offsets.
 """
@@ -124,6 +129,11 @@ def check(store: ox.Store, rq: Path) -> None:
         if row.get("exact") is not None:
             start, end = int(row["start"] or -1), int(row["end"] or -1)
             assert TEXT[start:end] == row["exact"], f"{rq.name}: bad evidence in result {row}"
+    for column in expected.get("filled", []):
+        empty = [row for row in rows if not row.get(column)]
+        assert not empty, f"{rq.name}: ?{column} unbound or empty in {empty[:3]}"
+    for row in rows:
+        _spans(rq, row, expected)  # every passage a column carries must be words of the text
     _check_anchored(rq, rows, expected)
     by = expected.get("evidence_by")
     for value, quotes in expected.get("evidence", {}).items():
@@ -131,16 +141,30 @@ def check(store: ox.Store, rq: Path) -> None:
         for quote in quotes:
             exact, start, end = quote["exact"], quote["start"], quote["end"]
             assert TEXT[start:end] == exact, f"{rq.name}: expected file's quote for {value}"
-        spans = [
-            (int(r["start"] or -1), int(r["end"] or -1))
-            for r in rows
-            if r.get(by) == value and r.get("start") is not None
-        ]
+        spans = [span for r in rows if r.get(by) == value for span in _spans(rq, r, expected)]
         assert any(s < q["end"] and e > q["start"] for s, e in spans for q in quotes), (
             f"{rq.name}: no evidence returned for {value} overlaps the text it rests on, "
             f"{quotes[0]['exact'][:70]!r} [{quotes[0]['start']}-{quotes[0]['end']}]; "
             f"returned spans: {spans[:6]}"
         )
+
+
+def _spans(rq: Path, row: dict[str, str | None], expected: dict[str, Any]) -> list[tuple[int, int]]:
+    """The row's evidence spans: its ?start ?end, and every place its passages occur."""
+    spans = []
+    if row.get("start") is not None:
+        spans.append((int(row["start"] or -1), int(row["end"] or -1)))
+    words: dict[str, Any] = expected.get("words", {})
+    for column in words.get("columns", []):
+        for passage in (row.get(column) or "").split(words["separator"]):
+            if not passage:
+                continue
+            at = TEXT.find(passage)
+            assert at >= 0, f"{rq.name}: ?{column} holds words not in the text: {passage!r}"
+            while at >= 0:
+                spans.append((at, at + len(passage)))
+                at = TEXT.find(passage, at + 1)
+    return spans
 
 
 def _check_anchored(rq: Path, rows: list[dict[str, str | None]], expected: dict[str, Any]) -> None:
