@@ -15,9 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pages_fixture import close, make_app
 
-from pillars.server.pages_describe import compact
-from pillars.server.pages_query import query_form
-from pillars.server.pages_rdf import negotiate
+from pillars.server.pages.describe import compact
+from pillars.server.pages.query import query_form
+from pillars.server.pages.rdf import negotiate
 
 FX = "https://w3id.org/pillars/id/fixture-article/"
 ALPHALAND = "https://w3id.org/pillars/id/actor/alphaland"
@@ -482,9 +482,9 @@ def test_missing_chromium_skips_locally_and_fails_in_ci(monkeypatch: pytest.Monk
 def test_long_answers_are_cut_in_the_page_not_in_the_download(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pillars.server import pages
+    from pillars.server.pages import query
 
-    monkeypatch.setattr(pages, "TABLE_ROWS", 1)
+    monkeypatch.setattr(query, "TABLE_ROWS", 1)
     html = client.get("/query?example=cq01-pillars").get_data(as_text=True)
     assert len(re.findall(r"<tr><td>", html)) == 1
     assert "2 rows; the first 1 are shown here" in html
@@ -501,7 +501,7 @@ def test_a_cited_work_lists_what_it_is_cited_for(client: FlaskClient) -> None:
 
 
 def test_only_web_iris_become_links() -> None:
-    from pillars.server.pages_describe import value_of
+    from pillars.server.pages.describe import value_of
 
     store = ox.Store()
     web = value_of(store, ox.NamedNode("https://example.org/a"), lambda iri: iri)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pillars.server.pages_text import anchor
+from pillars.server.pages.text import anchor
 
 TEXT = "abcdefghij"
 

@@ -138,7 +138,7 @@ def void_description(base: str, info: DatasetInfo) -> list[ox.Triple]:
         ox.Triple(dataset, _n(VOID + "sparqlEndpoint"), _n(base + "/sparql")),
         ox.Triple(dataset, _n(VOID + "uriSpace"), ox.Literal(ID)),
         ox.Triple(dataset, _n(VOID + "triples"), _int(info.triples)),
-        # Dumps are served by the pages blueprint (pillars/server/pages.py, /dumps/).
+        # Dumps are served by the pages blueprint (pillars/server/pages/graphs.py, /dumps/).
         ox.Triple(dataset, _n(VOID + "dataDump"), _n(base + "/dumps/pillars.trig")),
         ox.Triple(dataset, _n(VOID + "dataDump"), _n(base + "/dumps/pillars.nq")),
     ]

@@ -12,9 +12,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from flask import Response, render_template, request, send_file, url_for
 
-from pillars.namespaces import DCTERMS, ONTOLOGY, OWL, PIL, RDF, RDFS, SKOS
+from pillars.corpus import default_root
+from pillars.namespaces import (
+    DCTERMS,
+    ONTOLOGY,
+    ONTOLOGY_GRAPH,
+    OWL,
+    PIL,
+    RDF,
+    RDFS,
+    SKOS,
+)
 from pillars.prefixes import compact
+from pillars.server.pages.base import (
+    PAGE_MAX_AGE,
+    alternates,
+    bp,
+    graph_triples,
+    not_acceptable,
+    not_found,
+    rdf_response,
+    store,
+)
+from pillars.server.pages.describe import (
+    named_node,
+)
+from pillars.server.pages.rdf import BY_EXT, HTML, negotiate
 
 KINDS = (  # (owl type, heading): the order of the page's sections
     (OWL + "Class", "Classes"),
@@ -189,3 +214,54 @@ def read(triples: list[ox.Triple]) -> OntologyPage:
         reused=sorted(reused, key=lambda t: t.curie),
         terms=terms,
     )
+
+
+DIAGRAM = default_root() / "docs" / "ontology.svg"
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<ext>")
+@bp.get("/ontology/<version>")
+def ontology(ext: str | None = None, version: str | None = None) -> Response:
+    if version is not None and not _is_version(version):
+        return not_found(f"{ONTOLOGY}/{version}")
+    triples = graph_triples(ONTOLOGY_GRAPH)
+    if ext is not None:
+        fmt = BY_EXT.get(ext)
+        if fmt is None:
+            return not_found(f"{ONTOLOGY}.{ext}")
+    else:
+        fmt = negotiate(request.accept_mimetypes)
+        if fmt is None:
+            return not_acceptable()
+    if fmt is HTML:
+        response = Response(_ontology_html(triples), mimetype="text/html")
+    else:
+        response = rdf_response(triples, fmt, alternates("ontology"))
+    if ext is None:
+        response.vary.add("Accept")
+        response.headers["Content-Location"] = f"{request.script_root}/ontology.{fmt.ext}"
+    return response
+
+
+def _is_version(version: str) -> bool:
+    version_iri = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
+    asked = named_node(f"{ONTOLOGY}/{version}")
+    return asked is not None and any(
+        q.object == asked
+        for q in store().quads_for_pattern(ox.NamedNode(ONTOLOGY), version_iri, None, None)
+    )
+
+
+def _ontology_html(triples: list[ox.Triple]) -> str:
+    page = read(triples)
+    diagram = url_for("pages.ontology_diagram") if DIAGRAM.is_file() else None
+    return render_template("ontology.html", o=page, diagram=diagram, pil=PIL, compact=compact)
+
+
+@bp.get("/ontology/diagram.svg")
+def ontology_diagram() -> Response:
+    """docs/ontology.svg, the diagram `pillars diagram` draws (not shipped: 404 without it)."""
+    if not DIAGRAM.is_file():
+        return not_found(f"{ONTOLOGY}/diagram.svg")
+    return send_file(DIAGRAM, mimetype="image/svg+xml", conditional=True, max_age=PAGE_MAX_AGE)

@@ -13,13 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
+from flask import Response, request
 
 from pillars import cite
 from pillars.corpus import RDF_TYPE
 from pillars.entailment import entailed_graph, is_entailed_graph
 from pillars.namespaces import GRAPH, ID, PIL
 from pillars.prefixes import compact
-from pillars.server.pages_describe import (
+from pillars.server.pages.base import (
+    bp,
+    not_found,
+    store,
+)
+from pillars.server.pages.describe import (
     Href,
     Quote,
     Value,
@@ -233,3 +239,19 @@ SELECT ?section (COUNT(DISTINCT ?ev) AS ?quotes) (COUNT(DISTINCT ?thing) AS ?sta
     ?cls rdfs:subClassOf* pil:ArticleElement .
   }}
 }} GROUP BY ?section"""
+
+
+@bp.get("/cite/<slug>.bib", defaults={"ext": "bib"})
+@bp.get("/cite/<slug>.ris", defaults={"ext": "ris"})
+@bp.get("/cite/<slug>.csl.json", defaults={"ext": "csl.json"})
+def citation(slug: str, ext: str) -> Response:
+    """The article of graph/<slug> as BibTeX, RIS or CSL-JSON, to download (pillars/cite.py)."""
+    article = article_of(store(), slug)
+    if article is None:
+        return not_found(f"{request.url_root}cite/{slug}.{ext}")
+    media = next(m for e, _, m in cite.FORMATS if e == ext)
+    body = cite.WRITERS[ext](cite.read(store(), article, slug))
+    charset = "" if ext == "csl.json" else "; charset=utf-8"  # JSON is UTF-8 by definition
+    response = Response(body, content_type=media + charset)
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{ext}"'
+    return response

@@ -11,11 +11,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 
 import pyoxigraph as ox
+from flask import Response, request
 
 from pillars.namespaces import OA, PIL, article_graph
-from pillars.server.pages_describe import label_of, local_name
+from pillars.server.pages.base import (
+    article_slugs,
+    bp,
+    linker,
+    not_found,
+    store,
+)
+from pillars.server.pages.describe import (
+    label_of,
+    local_name,
+)
 from pillars.store_interface import ReadStore, select
 
 KINDS = ("thesis", "pillar", "component", "threat", "limit", "actor")
@@ -307,3 +319,24 @@ def svg(amap: ArgumentMap, href: Callable[[str], str]) -> str:
         parts.append("</a>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+@bp.get("/map/<slug>.svg")
+def argument_map(slug: str) -> Response:
+    link = linker()
+    if slug not in article_slugs():
+        return not_found(f"{request.url_root}map/{slug}.svg")
+    built = build(store(), slug)
+    if not built.nodes:  # a new article: an image that says so, not an empty (invalid) body
+        return Response(_EMPTY_MAP, mimetype="image/svg+xml")
+    css = (Path(bp.static_folder or "") / "argmap.css").read_text(encoding="utf-8")
+    drawn = svg(built, link).replace("</title>", f"</title><style>{css}</style>", 1)
+    return Response(drawn, mimetype="image/svg+xml")
+
+
+_EMPTY_MAP = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="520" height="40" role="img">'
+    "<title>No argument map yet</title>"
+    '<text x="8" y="25" font-family="sans-serif" font-size="14">'
+    "No argument map yet: the article states no thesis, pillars or limits.</text></svg>"
+)

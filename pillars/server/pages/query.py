@@ -15,12 +15,23 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Response
+from flask import Response, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from pillars.corpus import default_root
 from pillars.namespaces import sparql_prefixes
 from pillars.server import protocol
 from pillars.server.errors import HttpError
+from pillars.server.pages.base import (
+    article_slugs,
+    bp,
+    linker,
+    store,
+)
+from pillars.server.pages.describe import (
+    Value,
+    value_of,
+)
 
 # Table format per query form, and the download formats per button.
 GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
@@ -146,3 +157,79 @@ def _term(binding: dict[str, Any] | None) -> Any:
             return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
         return ox.Literal(value)
     return ox.Literal(json.dumps(value))  # a triple term: shown as its JSON
+
+
+def queries_dir() -> Path:
+    configured = current_app.config.get("PILLARS_QUERIES_DIR")
+    return Path(configured) if configured else default_root() / "queries"
+
+
+@bp.route("/query", methods=["GET", "POST"])
+def query_page() -> Response:
+    examples = load_examples(queries_dir())
+    asked = request.values.get("example")
+    chosen = next((e for e in examples if e.name == asked), None)
+    missing = asked if asked and chosen is None else None  # an old or mistyped link
+    text = request.values.get("query") or (chosen.query if chosen else None)
+    button = request.values.get("format")
+    if text is not None and button:
+        try:
+            response, ext = download(text, button)
+        except QueryError as err:
+            return Response(f"{err.status} {err}\n", err.status, mimetype="text/plain")
+        response.headers["Content-Disposition"] = f'attachment; filename="results.{ext}"'
+        return response
+    outcome, error, status = None, None, 404 if missing else 200
+    if text is not None:
+        try:
+            outcome = run(text)
+        except QueryError as err:
+            error, status = str(err), err.status
+    html = render_template(
+        "query.html",
+        query=text if text is not None else default_query(),
+        examples=examples,
+        chosen=chosen,
+        outcome=outcome,
+        cells=_cells(outcome, TABLE_ROWS) if outcome else [],
+        error=error,
+        ran=text is not None,
+        permalink=_permalink(text, chosen),
+        missing=missing,
+        articles=len(article_slugs()),
+    )
+    return Response(html, status, mimetype="text/html")
+
+
+PERMALINK_CHARS = 8_000  # gunicorn refuses request lines over 8,190 bytes
+
+
+def _permalink(text: str | None, chosen: Example | None) -> str | None:
+    """A GET link that reruns this query, when it fits in a URL."""
+    if text is None:
+        return None
+    if chosen is not None and text == chosen.query:
+        return url_for("pages.query_page", example=chosen.name)
+    link = url_for("pages.query_page", query=text)
+    return link if len(link) <= PERMALINK_CHARS else None
+
+
+TABLE_ROWS = 1_000  # rows rendered in the page; a browser table of 10,000 rows is no use
+
+
+def _cells(outcome: Outcome, limit: int) -> list[list[Value | None]]:
+    link = linker()
+    labels: dict[ox.NamedNode, Value] = {}
+
+    def cell(term: Any) -> Value | None:
+        if term is None:
+            return None
+        if isinstance(term, ox.NamedNode):
+            if term not in labels:
+                labels[term] = value_of(store(), term, link)
+            return labels[term]
+        if isinstance(term, (ox.Literal, ox.BlankNode)):
+            return value_of(store(), term, link)
+        return Value(text=str(term))
+
+    return [[cell(t) for t in row] for row in outcome.rows[:limit]]
