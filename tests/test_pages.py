@@ -18,6 +18,7 @@ from pages_fixture import close, make_app
 from pillars.server.pages.describe import compact
 from pillars.server.pages.query import query_form
 from pillars.server.pages.rdf import negotiate
+from pillars.store_interface import select
 
 FX = "https://w3id.org/pillars/id/fixture-article/"
 ALPHALAND = "https://w3id.org/pillars/id/actor/alphaland"
@@ -577,3 +578,30 @@ def test_the_summary_follows_the_ontologys_property_chains_both_ways() -> None:
     box = re.search(r'<section class="summary".*?</section>', actor, re.S)
     assert box and '<span title="pil:perceivedBy">Perceives</span>' in box.group(0)
     assert ">Vaticanization</a>" in box.group(0)
+
+
+def test_an_actors_summary_counts_its_roles_perceptions_and_limits() -> None:
+    """The links the shapes ask other kinds to make to an actor (sh:class pil:Actor on
+    pil:roleHolder, pil:perceiver, pil:involves) are summarised with their counts."""
+    from pillars.server.app import create_app
+    from pillars.server.state import app_state
+
+    app = create_app()
+    page = app.test_client().get("/id/actor/iran.html").get_data(as_text=True)
+    box = re.search(r'<section class="summary".*?</section>', page, re.S)
+    assert box, "no summary"
+    store = app_state(app).store
+    for prop, words in (("involves", "Involved in"), ("perceiver", "Perceives, in")):
+        query = (
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s "
+            f"<https://w3id.org/pillars/ontology#{prop}> "
+            "<https://w3id.org/pillars/id/actor/iran> }"
+        )
+        count = int(next(iter(select(store, query, union=True)))["n"].value)
+        assert count > 1, prop
+        dt = f'<span title="pil:{prop}">{words}</span> <span class="count">({count})</span>'
+        assert dt in box.group(0), dt
+    assert '<span title="pil:roleHolder">Holds the role</span>' in box.group(0)
+    assert ">regional ally of the United States</a>" in box.group(0)
+    incoming = page.split('id="in-h"', 1)[1].split("</section>", 1)[0]
+    assert 'title="pil:involves"' not in incoming  # summarised, not listed twice

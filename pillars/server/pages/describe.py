@@ -80,6 +80,10 @@ class LinkGroup:
     more: int = 0
     inverse: str = ""  # how the link reads from its object (pil:inverseLabel), if said
 
+    @property
+    def total(self) -> int:
+        return len(self.values) + self.more
+
 
 @dataclass
 class Description:
@@ -344,8 +348,16 @@ def describe(store: ReadStore, iri: str, href: Href) -> Description:
         group.inverse = inverse_label(store, group.predicate.iri)
     # Its label heads the page and its quotes have a section of their own.
     asked = shaped_paths(store, node) - {RDFS + "label", PIL + "hasEvidence", COMMENT.value}
-    summary = [g for g in outgoing if g.predicate.iri in asked] + chained(store, node, href)
+    # And the links the shapes ask other kinds to make to its kind: an actor's roles, the
+    # perceptions it perceives in, the limits it is involved in.
+    pointing = shaped_paths_into(store, node)
+    summary = (
+        [g for g in outgoing if g.predicate.iri in asked]
+        + chained(store, node, href)
+        + [g for g in incoming if g.predicate.iri in pointing]
+    )
     outgoing = [g for g in outgoing if g.predicate.iri not in asked]
+    incoming = [g for g in incoming if g.predicate.iri not in pointing]
     graphs = sorted(
         {
             graph_value(store, q.graph_name, href)
@@ -448,6 +460,21 @@ def shaped_paths(store: ReadStore, node: ox.NamedNode) -> frozenset[str]:
     """The properties the shapes ask of the resource's kinds (its classes and theirs): what
     its page shows first, as the summary of what it is."""
     rows = select(store, _SHAPED % (node.value, SHAPES_GRAPH), union=True)
+    return frozenset(row["path"].value for row in rows)
+
+
+_SHAPED_INTO = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?path WHERE {
+  <%s> a/rdfs:subClassOf* ?class .
+  GRAPH <%s> { ?property sh:path ?path ; sh:class ?class . FILTER(isIRI(?path)) }
+}"""
+
+
+def shaped_paths_into(store: ReadStore, node: ox.NamedNode) -> frozenset[str]:
+    """The properties whose values the shapes require to be of the resource's kinds (sh:class):
+    the links other things are asked to make to it, which its summary counts."""
+    rows = select(store, _SHAPED_INTO % (node.value, SHAPES_GRAPH), union=True)
     return frozenset(row["path"].value for row in rows)
 
 
