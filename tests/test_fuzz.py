@@ -2,7 +2,8 @@
 real HTTP on 127.0.0.1.
 
 Every route family (/sparql, /query, /search, /search.json, /id/..., /graph/..., /ontology,
-/map/..., /dumps/..., /validate, /-/settings, /.well-known/void, /assets/..., unknown paths)
+/map/..., /cite/..., /compare, /dumps/..., /validate, /-/settings, /.well-known/void,
+/assets/..., unknown paths)
 gets generated methods, headers (Accept, Content-Type, Accept-Encoding, If-None-Match, Origin),
 parameters (query, default-graph-uri, named-graph-uri, timeout, format, offset, limit, q, ...,
 huge, negative, repeated), encodings (percent escapes, bytes that are not UTF-8, NUL) and
@@ -425,6 +426,13 @@ PATHS = [
     "/graph/nothing",
     "/map/" + SLUG + ".svg",
     "/map/nothing.svg",
+    "/map/" + SLUG + ".json",
+    "/map/nothing.json",
+    "/compare",
+    f"/cite/{SLUG}.bib",
+    f"/cite/{SLUG}.ris",
+    f"/cite/{SLUG}.csl.json",
+    "/cite/nothing.bib",
     "/dumps/",
     "/dumps/pillars.nq",
     "/dumps/pillars.trig",
