@@ -15,23 +15,21 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from pillars.corpus import default_root
 from pillars.namespaces import sparql_prefixes
 from pillars.server import protocol
 from pillars.server.errors import HttpError
+from pillars.server.pages import query_help, query_table
 from pillars.server.pages.base import (
     article_slugs,
     bp,
     linker,
     store,
 )
-from pillars.server.pages.describe import (
-    Value,
-    value_of,
-)
+from pillars.server.state import state
 
 # Table format per query form, and the download formats per button.
 GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
@@ -185,13 +183,20 @@ def query_page() -> Response:
             outcome = run(text)
         except QueryError as err:
             error, status = str(err), err.status
+    shown = outcome.rows[:TABLE_ROWS] if outcome else []
+    cells = query_table.cells(store(), shown, linker())
+    columns = query_table.columns(outcome.variables, shown) if outcome else []
     html = render_template(
         "query.html",
         query=text if text is not None else default_query(),
         examples=examples,
         chosen=chosen,
         outcome=outcome,
-        cells=_cells(outcome, TABLE_ROWS) if outcome else [],
+        columns=columns,
+        cells=cells,
+        chart=query_table.chart(columns, cells),
+        offsets=[c.name for c in columns if c.kind == "offset"],
+        warnings=query_help.undefined_terms(text, _pil_names()) if text is not None else [],
         error=error,
         ran=text is not None,
         permalink=_permalink(text, chosen),
@@ -199,6 +204,42 @@ def query_page() -> Response:
         articles=len(article_slugs()),
     )
     return Response(html, status, mimetype="text/html")
+
+
+@bp.get("/query/terms.json")
+def query_terms() -> Response:
+    """The prefixes and the ontology's terms, for the editor's autocompletion and warnings."""
+    return jsonify(query_help.terms_document(_terms()))
+
+
+@bp.get("/query/schema.json")
+def query_schema() -> Response:
+    """The schema panel: the data's classes and properties, the most used first, counted."""
+    return jsonify(state().memo.get(("query", "schema"), _schema))
+
+
+def _terms() -> list[query_help.Term]:
+    terms: list[query_help.Term] = state().memo.get(
+        ("query", "terms"), lambda: query_help.ontology_terms(store())
+    )
+    return terms
+
+
+def _pil_names() -> list[str]:
+    return query_help.pil_names(_terms())
+
+
+def _schema() -> dict[str, Any]:
+    """Counted through the evaluators, with the query time limit: on a large store a scan
+    of every quad takes seconds, and the web worker must not do it with no limit."""
+    labels = {t.iri: t.label for t in _terms()}
+    found = []
+    for query in query_help.schema_queries():
+        try:
+            found.append(query_help.counted(run(query).rows, labels))
+        except QueryError as err:
+            raise HttpError(err.status, f"the schema could not be counted: {err}") from None
+    return query_help.schema_document(*found)
 
 
 PERMALINK_CHARS = 8_000  # gunicorn refuses request lines over 8,190 bytes
@@ -215,21 +256,3 @@ def _permalink(text: str | None, chosen: Example | None) -> str | None:
 
 
 TABLE_ROWS = 1_000  # rows rendered in the page; a browser table of 10,000 rows is no use
-
-
-def _cells(outcome: Outcome, limit: int) -> list[list[Value | None]]:
-    link = linker()
-    labels: dict[ox.NamedNode, Value] = {}
-
-    def cell(term: Any) -> Value | None:
-        if term is None:
-            return None
-        if isinstance(term, ox.NamedNode):
-            if term not in labels:
-                labels[term] = value_of(store(), term, link)
-            return labels[term]
-        if isinstance(term, (ox.Literal, ox.BlankNode)):
-            return value_of(store(), term, link)
-        return Value(text=str(term))
-
-    return [[cell(t) for t in row] for row in outcome.rows[:limit]]
