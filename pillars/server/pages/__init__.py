@@ -4,7 +4,16 @@ Importing a family module adds its routes to `bp` (pillars/server/pages/base.py)
 package imports them all and the app registers `bp` once.
 """
 
-from pillars.server.pages import argmap, article, graphs, home, ontology, query, resource
+from pillars.server.pages import (
+    argmap,
+    article,
+    compare,
+    graphs,
+    home,
+    ontology,
+    query,
+    resource,
+)
 from pillars.server.pages.base import bp
 
-__all__ = ["argmap", "article", "bp", "graphs", "home", "ontology", "query", "resource"]
+__all__ = ["argmap", "article", "bp", "compare", "graphs", "home", "ontology", "query", "resource"]
