@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 from pages_fixture import fixture_server
+from test_pages_a11y import AA_TEXT, _colour_of, _variables, contrast
 
 from pillars.namespaces import PIL, QUERY_PREFIXES
 from pillars.server.pages.query_help import edit_distance, nearest, undefined_terms
@@ -156,3 +157,30 @@ def test_a_count_per_class_is_drawn_as_a_bar_chart(base: str) -> None:
     assert 'id="chart"' not in one
     plain = _run(base, "SELECT ?x ?l WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
     assert 'id="chart"' not in plain
+
+
+# ---------------------------------------------------------------- colours (WCAG 2.1 AA)
+
+AA_NON_TEXT = 3.0  # SC 1.4.11: shapes a reader must make out, such as a chart's bars
+CHOSEN = '.completions li[aria-selected="true"]'
+
+
+@pytest.mark.parametrize(
+    ("name", "fg", "bg"),
+    [
+        ("warning", "#16181d", _colour_of("pages.css", ".warn", "background")),
+        ("chosen completion", _colour_of("pages.css", CHOSEN, "color"),
+         _colour_of("pages.css", CHOSEN, "background")),
+        ("completion detail", _variables()["muted"],
+         _colour_of("pages.css", ".completions", "background")),
+        ("chart label", _colour_of("pages.css", "figure.chart text", "fill"), "#ffffff"),
+        ("chart value", _colour_of("pages.css", "figure.chart text.value", "fill"), "#ffffff"),
+    ],
+)  # fmt: skip
+def test_query_page_colours_meet_aa(name: str, fg: str, bg: str) -> None:
+    assert contrast(fg, bg) >= AA_TEXT, f"{name}: {fg} on {bg} is {contrast(fg, bg):.2f}:1"
+
+
+def test_chart_bars_stand_out_from_the_page() -> None:
+    bar = _colour_of("pages.css", "figure.chart rect", "fill")
+    assert contrast(bar, "#ffffff") >= AA_NON_TEXT, f"chart bars {bar} on white"
