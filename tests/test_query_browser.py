@@ -173,3 +173,26 @@ def test_the_page_works_without_javascript(browser: Any, base: str) -> None:
         assert page.locator("#table-tools").count() == 0  # no script, no tools: the plain table
     finally:
         context.close()
+
+
+def test_ctrl_space_completes_a_prefix_and_enter_after_a_whole_name_is_a_new_line(
+    page: Any, base: str
+) -> None:
+    page.goto(base + "/query")
+    page.wait_for_function("document.querySelectorAll('#schema-panel ul').length === 2")
+    area = page.locator("#query")
+    area.fill("ASK { ?x a ")
+    area.press("End")
+    page.keyboard.type("sk")
+    assert page.locator("#completions").is_hidden()  # a bare word may be a keyword
+    page.keyboard.press("Control+Space")
+    page.locator("#completions [role=option]").first.wait_for()
+    page.keyboard.press("Enter")
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    assert area.input_value() == f"PREFIX skos: <{skos}>\nASK {{ ?x a skos:"
+    area.fill(f"PREFIX pil: <{PIL}>\nASK {{ ?x a ")
+    area.press("End")
+    page.keyboard.type("pil:Threat")
+    page.locator("#completions [role=option]").first.wait_for()  # pil:ThreatPerception too
+    page.keyboard.press("Enter")
+    assert area.input_value() == f"PREFIX pil: <{PIL}>\nASK {{ ?x a pil:Threat\n"

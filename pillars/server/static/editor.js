@@ -135,7 +135,9 @@
     function candidates(text, forced) {
       var lower = text.toLowerCase();
       if (text.indexOf(":") < 0) {
-        if (!forced && text.length < 2) return [];
+        // A bare word may be a keyword being typed: prefixes only on Ctrl+Space, so Enter
+        // after "ASK" or "id" stays a new line.
+        if (!forced) return [];
         return Object.keys(prefixes).filter(function (p) { return p.indexOf(lower) === 0; })
           .map(function (p) { return { name: p + ":", detail: prefixes[p] }; });
       }
@@ -364,6 +366,10 @@
           return true;
         }
         if ((e.key === "Enter" && !e.ctrlKey && !e.metaKey) || e.key === "Tab") {
+          if (e.key === "Enter" && token && shown[active].name === token.text) {
+            close(); // the name is written out already: Enter is a new line
+            return false;
+          }
           e.preventDefault();
           accept(active);
           return true;
