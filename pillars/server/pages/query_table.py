@@ -80,13 +80,15 @@ def labels_for(store: ReadStore, iris: Iterable[str]) -> dict[str, str]:
     predicates = [*LABEL_PREDICATES, EXACT]
     rank = {p.value: n for n, p in enumerate(predicates)}
     best: dict[str, tuple[int, int, str]] = {}
-    listed = " ".join(f"<{p.value}>" for p in predicates)
     for start in range(0, len(wanted), LABELS_PER_QUERY):
-        chunk = " ".join(f"<{iri}>" for iri in wanted[start : start + LABELS_PER_QUERY])
-        query = (
-            f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} VALUES ?p {{ {listed} }} "
-            "?s ?p ?o . FILTER (isLiteral(?o)) }"
+        # (IRI, predicate) pairs, not two VALUES lists: Oxigraph joins two lists with `?s ?p ?o`
+        # by scanning every quad (6.4 s for 400 IRIs at 1,000 articles; the pairs: 0.07 s).
+        pairs = " ".join(
+            f"(<{iri}> <{p.value}>)"
+            for iri in wanted[start : start + LABELS_PER_QUERY]
+            for p in predicates
         )
+        query = f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p) {{ {pairs} }} ?s ?p ?o }}"
         for row in select(store, query, union=True):
             s, p, o = row["s"], row["p"], row["o"]
             if not (isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode)):
