@@ -196,3 +196,18 @@ def test_ctrl_space_completes_a_prefix_and_enter_after_a_whole_name_is_a_new_lin
     page.locator("#completions [role=option]").first.wait_for()  # pil:ThreatPerception too
     page.keyboard.press("Enter")
     assert area.input_value() == f"PREFIX pil: <{PIL}>\nASK {{ ?x a pil:Threat\n"
+
+
+def test_an_answer_scrolls_inside_its_box_on_a_phone(browser: Any, live_server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(live_server + "/query?example=cq02-common-threats")
+        page.wait_for_selector("#table-tools")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page is {width}px wide on a 390px phone"
+        box = page.evaluate("document.querySelector('.tablebox').scrollWidth")
+        assert box > 390  # the quotes keep their width and the table scrolls in its box
+    finally:
+        context.close()
