@@ -26,7 +26,7 @@ from pillars.namespaces import (
     SHAPES_GRAPH,
 )
 from pillars.prefixes import compact
-from pillars.server.pages.describe import label_of
+from pillars.server.pages.query_table import labels_for
 from pillars.store_interface import ReadStore
 
 CLASS_TYPES = (OWL + "Class", RDFS + "Class")
@@ -74,11 +74,12 @@ def ontology_terms(store: ReadStore) -> list[Term]:
         subject = quad.subject
         if isinstance(subject, ox.NamedNode) and subject.value.startswith(PIL):
             kinds.setdefault(subject.value, "term")
+    labels = labels_for(store, kinds)  # one query, not a lookup per term (a remote store)
     terms = []
     for iri, kind in kinds.items():
         name = compact(iri)
         if name != iri and name.split(":", 1)[0] in QUERY_PREFIXES:
-            terms.append(Term(name, iri, label_of(store, ox.NamedNode(iri)), kind))
+            terms.append(Term(name, iri, labels.get(iri), kind))
     return sorted(terms, key=lambda t: (t.name.split(":", 1)[0] != "pil", t.name.lower()))
 
 
