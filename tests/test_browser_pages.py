@@ -79,28 +79,45 @@ def test_editing_and_running_a_query_from_the_form(page: Any, base: str) -> None
 
 
 def test_argument_map_click_through(page: Any, base: str) -> None:
+    """The fixture states no claims but the thesis: its pillars and actors are the second tab's."""
     page.goto(base + "/id/fixture-article/article.html")
-    node = page.locator("svg.argmap a.node.pillar", has_text="Common threat perceptions")
-    assert node.count() == 1
-    node.click()
+    page.wait_for_selector("#argmap.drawn")
+    page.get_by_role("tab", name="Pillars and limits").click()
+    node = page.locator(".argmap-node.f-pillar", has_text="Common threat perceptions")
+    node.wait_for()
+    assert page.locator(".argmap-node.f-actor").count() == 0  # actors only on demand
+    node.click()  # a click selects: the detail links the page
+    detail = page.locator(".argmap-detail")
+    assert "Common threat perceptions" in detail.inner_text()
+    detail.get_by_role("link", name="Open its page").click()
     page.wait_for_url(base + "/id/fixture-article/pillar-threats.html")
     assert page.locator("h1").inner_text() == "Common threat perceptions"
     page.go_back()
-    page.locator("svg.argmap a.node.actor", has_text="Gammaland").click()
+    page.wait_for_selector("#argmap.drawn")
+    page.get_by_role("tab", name="Pillars and limits").click()
+    page.get_by_label("Show the actors").check()
+    actor = page.locator(".argmap-node.f-actor", has_text="Gammaland").first
+    actor.wait_for()
+    actor.focus()
+    page.keyboard.press("Enter")  # Enter opens the box's page
     page.wait_for_url(base + "/id/actor/gammaland.html")
     assert page.locator("h1").inner_text() == "Gammaland"
 
 
 def test_keyboard_reaches_the_skip_link_and_map_nodes(page: Any, base: str) -> None:
     page.goto(base + "/id/fixture-article/article.html")
+    page.wait_for_selector("#argmap.drawn")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     for _ in range(40):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.closest('svg') !== null"):
+        if page.evaluate("document.activeElement.closest('.argmap-node') !== null"):
             break
     else:
         pytest.fail("no node of the argument map took keyboard focus in 40 tabs")
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert label.startswith("thesis: ")  # the full label, for screen readers
+    assert page.locator(".argmap-detail").is_visible()  # focus shows its quote, as a click does
     page.keyboard.press("Enter")
     page.wait_for_url("**/id/**.html")
 
@@ -109,7 +126,12 @@ def test_phone_width_has_no_sideways_scroll(browser: Any, base: str) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     try:
         page = context.new_page()
-        for path in ("/", "/id/fixture-article/threat-regime-change.html", "/query"):
+        for path in (
+            "/",
+            "/id/fixture-article/threat-regime-change.html",
+            "/id/fixture-article/article.html",
+            "/query",
+        ):
             page.goto(base + path)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -225,25 +225,27 @@ def test_query_string_survives_the_303(client: FlaskClient) -> None:
 
 def test_article_page_has_an_argument_map_with_every_kind_linked(client: FlaskClient) -> None:
     html = client.get("/id/fixture-article/article.html").get_data(as_text=True)
-    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
-    for kind, path in [
-        ("thesis", "/id/fixture-article/thesis"),
+    section = html.split('id="argmap"', 1)[1].split("</section>", 1)[0]
+    assert 'data-src="/map/fixture-article.json"' in html
+    assert '<a href="/id/fixture-article/thesis">' in section  # the list for readers without script
+    data = client.get("/map/fixture-article.json").get_json()
+    assert [n["kind"] for n in data["nodes"]] == ["Thesis"]  # the fixture states no other claim
+    for family, path in [
+        ("claim", "/id/fixture-article/thesis"),
         ("pillar", "/id/fixture-article/pillar-threats"),
         ("component", "/id/fixture-article/component-identity"),
         ("threat", "/id/fixture-article/threat-regime-change"),
         ("limit", "/id/fixture-article/limit-asymmetry"),
         ("actor", "/id/actor/gammaland"),
     ]:
-        assert f'<a class="node {kind}" href="{path}"' in svg, kind
-    assert svg.count('class="edge') >= 8
+        assert path in {n["href"] for n in data["taxonomy"]["nodes"] if n["family"] == family}
+    assert len(data["taxonomy"]["edges"]) >= 8
 
 
-def test_standalone_argument_map_svg(client: FlaskClient) -> None:
-    r = client.get("/map/fixture-article.svg")
-    assert r.status_code == 200
-    assert r.mimetype == "image/svg+xml"
-    assert "<style>" in r.get_data(as_text=True)
-    assert client.get("/map/no-such-article.svg").status_code == 404
+def test_argument_map_data_of_an_unknown_article_is_a_404(client: FlaskClient) -> None:
+    r = client.get("/map/no-such-article.json")
+    assert r.status_code == 404
+    assert "no article with the slug 'no-such-article'" in r.get_data(as_text=True)
 
 
 def test_etag_and_cache_control(client: FlaskClient) -> None:

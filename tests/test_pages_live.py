@@ -36,7 +36,7 @@ LIVE_CASES = [
     ("/graph/shared", "text/turtle", 200, "text/turtle"),
     ("/dumps/pillars.nq", "*/*", 200, "application/n-quads"),
     ("/dumps/iranian-russian-security-convergence.ttl", "*/*", 200, "text/turtle"),
-    ("/map/iranian-russian-security-convergence.svg", "*/*", 200, "image/svg+xml"),
+    ("/map/iranian-russian-security-convergence.json", "*/*", 200, "application/json"),
     ("/query", "text/html", 200, "text/html"),
 ]
 
@@ -57,8 +57,9 @@ def test_live_iran_turtle_has_its_label(live_server: str) -> None:
 
 
 def test_live_article_page_maps_both_pillars(live_server: str) -> None:
-    html = requests.get(live_server + f"{ART}/article.html", timeout=TIMEOUT).text
-    pillars = re.findall(r'<a class="node pillar" href="([^"]+)"', html)
+    slug = ART.rsplit("/", 1)[1]
+    data = requests.get(f"{live_server}/map/{slug}.json", timeout=TIMEOUT).json()
+    pillars = [n["href"] for n in data["taxonomy"]["nodes"] if n["family"] == "pillar"]
     assert sorted(pillars) == [
         f"{ART}/pillar-common-threats",
         f"{ART}/pillar-misrecognition",

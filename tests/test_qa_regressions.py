@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -243,8 +242,8 @@ def test_export_of_a_non_article_graph_declares_no_art_prefix(graph: str) -> Non
 
 
 def test_new_article_without_argument_has_an_honest_map(tmp_path: Path) -> None:
-    # A fresh `pillars new-article` folder: /map/<slug>.svg was a 200 with an empty body and
-    # the article page showed the legend of a map that was not there.
+    # A fresh `pillars new-article` folder: the map (then /map/<slug>.svg) was a 200 with an
+    # empty body and the article page showed the legend of a map that was not there.
     root = tmp_path / "corpus"
     repo = Path(__file__).resolve().parent.parent
     for part in ("ontology", "shapes", "instances/shared"):
@@ -260,13 +259,11 @@ def test_new_article_without_argument_has_an_honest_map(tmp_path: Path) -> None:
     app = create_app(Settings(evaluators=1), memory_store(discover(root)))
     try:
         c = app.test_client()
-        r = c.get("/map/fresh-article.svg")
-        assert r.status_code == 200 and r.mimetype == "image/svg+xml"
-        root_element = ET.fromstring(r.data)  # a well-formed SVG document
-        assert root_element.tag == "{http://www.w3.org/2000/svg}svg"
-        assert "No argument map yet" in r.get_data(as_text=True)
+        r = c.get("/map/fresh-article.json")
+        assert r.status_code == 200 and r.mimetype == "application/json"
+        assert r.get_json()["nodes"] == [] and r.get_json()["edges"] == []
         page = c.get("/id/fresh-article/article.html").get_data(as_text=True)
-        assert 'id="map-empty"' in page and 'class="mapbox"' not in page
+        assert 'id="map-empty"' in page and 'class="argmap-app"' not in page
     finally:
         app_state(app).pool.close()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from flask import Response, redirect, render_template, request
-from markupsafe import Markup
 
 from pillars import cite
 from pillars.corpus import RDF_TYPE
@@ -67,8 +66,7 @@ def _resource_document(iri: str, stem: str, fmt: Format) -> Response:
     slug = _article_slug(iri)
     if slug is not None:
         art = article.view(store(), ox.NamedNode(iri), slug, link)
-        built = argmap.build(store(), slug)
-        amap = (Markup(argmap.svg(built, link)), built)
+        amap = argmap.view(store(), slug, request.script_root)
     anchored = None
     if description.text is not None:
         node = ox.NamedNode(iri)
