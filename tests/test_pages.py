@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pages_fixture import close, make_app
 
-from pillars.server.pages.describe import compact
+from pillars.prefixes import compact
 from pillars.server.pages.query import query_form
 from pillars.server.pages.rdf import negotiate
 from pillars.store_interface import select
@@ -504,7 +504,7 @@ def test_a_cited_work_lists_what_it_is_cited_for(client: FlaskClient) -> None:
 
 
 def test_only_web_iris_become_links() -> None:
-    from pillars.server.pages.describe import value_of
+    from pillars.server.pages.terms import value_of
 
     store = ox.Store()
     web = value_of(store, ox.NamedNode("https://example.org/a"), lambda iri: iri)

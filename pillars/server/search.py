@@ -23,7 +23,7 @@ from pillars.corpus import RDF_TYPE
 from pillars.entailment import is_entailed_graph
 from pillars.namespaces import DCTERMS, GRAPH, NIF, OA, PIL, SHARED_SLUG
 from pillars.search_index import FACET_BOUND, FUNCTION_NS, Faceted, Hit, SearchError, SearchIndex
-from pillars.server.pages.describe import label_of, local_name
+from pillars.server.pages.terms import label_of, local_name
 from pillars.server.state import Memo, state
 from pillars.stats import split_body
 from pillars.store_interface import ReadStore

@@ -25,7 +25,7 @@ from pillars.namespaces import ID, OA, PIL, article_graph
 from pillars.server.errors import HttpError
 from pillars.server.pages.article import article_of
 from pillars.server.pages.base import PAGE_MAX_AGE, article_slugs, bp, linker, store
-from pillars.server.pages.describe import label_of, local_name
+from pillars.server.pages.terms import label_of, local_name
 from pillars.store_interface import ReadStore, select
 
 # The layout library, copied from npm by `make assets` (git-ignored, so it may be missing).

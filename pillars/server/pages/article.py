@@ -25,15 +25,8 @@ from pillars.server.pages.base import (
     not_found,
     store,
 )
-from pillars.server.pages.describe import (
-    Href,
-    Quote,
-    Value,
-    label_of,
-    named_node,
-    quotes_for,
-    value_of,
-)
+from pillars.server.pages.describe import Quote, quotes_for
+from pillars.server.pages.terms import Href, Value, label_of, named_node, value_of
 from pillars.store_interface import ReadStore, select
 
 ARTICLE = ox.NamedNode(PIL + "Article")

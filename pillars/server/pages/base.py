@@ -35,12 +35,8 @@ from flask import (
 
 from pillars.entailment import is_entailed_graph
 from pillars.namespaces import BASE, GRAPH, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
-from pillars.server.pages.describe import (
-    local_name,
-    named_node,
-    value_of,
-)
 from pillars.server.pages.rdf import FORMATS, HTML, Format, negotiate, serialize
+from pillars.server.pages.terms import local_name, named_node, value_of
 from pillars.server.state import state
 from pillars.store_interface import ReadStore
 

@@ -6,48 +6,40 @@ far cheaper than planning a SPARQL query per page, and the page needs nothing a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import pyoxigraph as ox
 
-from pillars.entailment import PROPERTY_CHAIN, Chain, Subsumption, is_entailed_graph
-from pillars.namespaces import OA, ONTOLOGY_GRAPH, PIL, RDF, RDFS, SHAPES_GRAPH, SKOS
+from pillars.namespaces import OA, PIL, RDFS, SKOS
 from pillars.prefixes import compact
-from pillars.store_interface import ReadStore, select
+from pillars.server.pages.links import (
+    LinkGroup,
+    asserted,
+    chained,
+    group_links,
+    inverse_label,
+    shaped_paths,
+    shaped_paths_into,
+)
+from pillars.server.pages.terms import (
+    TYPE,
+    Href,
+    Value,
+    first_literal,
+    first_node,
+    is_draft,
+    label_of,
+    local_name,
+    to_int,
+    value_of,
+)
+from pillars.store_interface import ReadStore
 
 DCT = "http://purl.org/dc/terms/"
 NIF_STRING = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString"
-TYPE = ox.NamedNode(RDF + "type")
-LABEL_PREDICATES = [
-    ox.NamedNode(SKOS + "prefLabel"),
-    ox.NamedNode(RDFS + "label"),
-    ox.NamedNode(DCT + "title"),
-    ox.NamedNode("http://xmlns.com/foaf/0.1/name"),
-]
 DEFINITION_PREDICATES = [ox.NamedNode(SKOS + "definition"), ox.NamedNode(DCT + "description")]
 COMMENT = ox.NamedNode(RDFS + "comment")  # a definition only for ontology terms; else a note
-EXACT = ox.NamedNode(OA + "exact")
-DRAFT = ox.NamedNode(PIL + "draft")
-QUOTE_LABEL_CHARS = 60
 CONTEXT_CHARS = 240  # characters of article text shown either side of a quote
-SECTION_NUMBER = PIL + "sectionNumber"
-MAX_LINKS_PER_PREDICATE = 200  # art:text is the object of every pil:inText
-
-Href = Callable[[str], str]
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-
-
-@dataclass(frozen=True)
-class Value:
-    """One node as a page shows it: a link with a label, or a literal."""
-
-    text: str
-    href: str | None = None
-    iri: str | None = None
-    curie: str | None = None
-    note: str | None = None  # language tag or datatype of a literal
 
 
 @dataclass(frozen=True)
@@ -74,18 +66,6 @@ class CitationView:
 
 
 @dataclass
-class LinkGroup:
-    predicate: Value
-    values: list[Value] = field(default_factory=list)
-    more: int = 0
-    inverse: str = ""  # how the link reads from its object (pil:inverseLabel), if said
-
-    @property
-    def total(self) -> int:
-        return len(self.values) + self.more
-
-
-@dataclass
 class Description:
     iri: str
     label: str
@@ -103,111 +83,6 @@ class Description:
     notes: list[str] = field(default_factory=list)  # encoders' rdfs:comment, for readers apart
 
 
-def named_node(iri: str) -> ox.NamedNode | None:
-    """The IRI as a node, or None if it is not a valid IRI (a URL path may hold anything)."""
-    try:
-        return ox.NamedNode(iri)
-    except ValueError:
-        return None
-
-
-def exists(store: ReadStore, iri: str) -> bool:
-    node = named_node(iri)
-    if node is None:
-        return False
-    for _ in store.quads_for_pattern(node, None, None, None):
-        return True
-    for _ in store.quads_for_pattern(None, None, node, None):
-        return True
-    return False
-
-
-def label_of(store: ReadStore, node: ox.NamedNode | ox.BlankNode) -> str | None:
-    """An English or untagged label if there is one, else any label."""
-    for predicate in LABEL_PREDICATES:
-        fallback = None
-        for quad in store.quads_for_pattern(node, predicate, None, None):
-            obj = quad.object
-            if isinstance(obj, ox.Literal):
-                if obj.language in (None, "en") or (obj.language or "").startswith("en-"):
-                    return obj.value
-                fallback = fallback or obj.value
-        if fallback:
-            return fallback
-    # Evidence has no label of its own: its quoted words name it best.
-    for quad in store.quads_for_pattern(node, EXACT, None, None):
-        if not isinstance(quad.object, ox.Literal):
-            continue
-        words = quad.object.value
-        short = words if len(words) <= QUOTE_LABEL_CHARS else words[: QUOTE_LABEL_CHARS - 1] + "…"
-        return f"“{short}”"
-    return None
-
-
-def local_name(iri: str) -> str:
-    for sep in ("#", "/"):
-        if sep in iri.rstrip(sep):
-            tail = iri.rstrip(sep).rsplit(sep, 1)[1]
-            if tail:
-                return tail
-    return iri
-
-
-def value_of(store: ReadStore, term: Term, href: Href) -> Value:
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        # Strings and numbers speak for themselves; other datatypes (gYear, date) are shown.
-        plain = ("#string", "#langString", "#integer", "#decimal", "#double", "#boolean")
-        note = term.language or (None if dt.endswith(plain) else compact(dt))
-        return Value(text=term.value, note=note)
-    if isinstance(term, ox.BlankNode):
-        return Value(text=label_of(store, term) or "(blank node)")
-    if isinstance(term, ox.Triple):
-        return Value(text=str(term))  # RDF-star quoted triple: shown as written
-    label = label_of(store, term)
-    # Only web IRIs become links: an IRI such as javascript:... or urn:... is shown as text.
-    linkable = term.value.startswith(("http://", "https://"))
-    return Value(
-        text=label or local_name(term.value),
-        href=href(term.value) if linkable else None,
-        iri=term.value,
-        curie=compact(term.value),
-    )
-
-
-def _first_literal(
-    store: ReadStore, node: ox.NamedNode | ox.BlankNode, predicate: str
-) -> str | None:
-    for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
-        if isinstance(quad.object, ox.Literal):
-            return quad.object.value
-    return None
-
-
-def _first_node(
-    store: ReadStore, node: ox.NamedNode | ox.BlankNode, predicate: str
-) -> ox.NamedNode | None:
-    for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
-        if isinstance(quad.object, ox.NamedNode):
-            return quad.object
-    return None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def is_draft(store: ReadStore, node: ox.NamedNode | ox.BlankNode) -> bool:
-    """Whether `pillars draft` made `node` and no editor has accepted it (pil:draft true)."""
-    return any(
-        isinstance(q.object, ox.Literal) and q.object.value == "true"
-        for q in store.quads_for_pattern(node, DRAFT, None)
-    )
-
-
 def quote_of(store: ReadStore, evidence: ox.NamedNode | ox.BlankNode, href: Href) -> Quote | None:
     """The evidence's quoted words in their context, or None if it quotes nothing."""
     found = _quote_of(store, evidence, href)
@@ -215,13 +90,13 @@ def quote_of(store: ReadStore, evidence: ox.NamedNode | ox.BlankNode, href: Href
 
 
 def _quote_of(store: ReadStore, evidence: ox.NamedNode | ox.BlankNode, href: Href) -> Quote | None:
-    exact = _first_literal(store, evidence, OA + "exact")
+    exact = first_literal(store, evidence, OA + "exact")
     if exact is None:
         return None
-    start = _int(_first_literal(store, evidence, OA + "start"))
-    end = _int(_first_literal(store, evidence, OA + "end"))
-    text_node = _first_node(store, evidence, PIL + "inText")
-    text = _first_literal(store, text_node, NIF_STRING) if text_node is not None else None
+    start = to_int(first_literal(store, evidence, OA + "start"))
+    end = to_int(first_literal(store, evidence, OA + "end"))
+    text_node = first_node(store, evidence, PIL + "inText")
+    text = first_literal(store, text_node, NIF_STRING) if text_node is not None else None
     ev_value = value_of(store, evidence, href)
     text_href = href(text_node.value) if text_node is not None else None
     if text is None:
@@ -249,46 +124,10 @@ def _quote_of(store: ReadStore, evidence: ox.NamedNode | ox.BlankNode, href: Hre
     return Quote(exact, before, after, start, end, text_href, ev_value, problem)
 
 
-def _group(
-    pairs: Iterable[tuple[ox.NamedNode, Value]], store: ReadStore, href: Href
-) -> list[LinkGroup]:
-    groups: dict[str, LinkGroup] = {}
-    seen: set[tuple[str, Value]] = set()
-    for predicate, value in pairs:
-        if (predicate.value, value) in seen:
-            continue  # the same triple stated in two graphs
-        seen.add((predicate.value, value))
-        group = groups.get(predicate.value)
-        if group is None:
-            group = groups[predicate.value] = LinkGroup(value_of(store, predicate, href))
-        if len(group.values) < MAX_LINKS_PER_PREDICATE:
-            group.values.append(value)
-        else:
-            group.more += 1
-    for group in groups.values():
-        group.values.sort(key=lambda v: _reading_order(store, v))
-    return sorted(groups.values(), key=lambda g: g.predicate.text.casefold())
-
-
-def _asserted(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """A page shows what the corpus says; the entailed graphs would list every superclass."""
-    return [q for q in quads if not is_entailed_graph(getattr(q.graph_name, "value", ""))]
-
-
-def _reading_order(store: ReadStore, value: Value) -> tuple[int, int, str]:
-    """Numbered sections first, by pil:sectionNumber; everything else by its label."""
-    # Sorting sections by heading would scramble the article's reading order.
-    if value.iri is not None:
-        number = _int(_first_literal(store, ox.NamedNode(value.iri), SECTION_NUMBER))
-        if number is not None:
-            return (0, number, value.text.casefold())
-    return (1, 0, value.text.casefold())
-
-
 def describe(store: ReadStore, iri: str, href: Href) -> Description:
     node = ox.NamedNode(iri)
-    out = _asserted(store.quads_for_pattern(node, None, None, None))
-    into = _asserted(store.quads_for_pattern(None, None, node, None))
+    out = asserted(store.quads_for_pattern(node, None, None, None))
+    into = asserted(store.quads_for_pattern(None, None, node, None))
     types = sorted(
         {
             value_of(store, q.object, href)
@@ -332,7 +171,7 @@ def describe(store: ReadStore, iri: str, href: Href) -> Description:
             }
         )
     )
-    outgoing = _group(
+    outgoing = group_links(
         (
             (q.predicate, value_of(store, q.object, href))
             for q in out
@@ -343,7 +182,9 @@ def describe(store: ReadStore, iri: str, href: Href) -> Description:
         store,
         href,
     )
-    incoming = _group(((q.predicate, value_of(store, q.subject, href)) for q in into), store, href)
+    incoming = group_links(
+        ((q.predicate, value_of(store, q.subject, href)) for q in into), store, href
+    )
     for group in incoming:
         group.inverse = inverse_label(store, group.predicate.iri)
     # Its label heads the page and its quotes have a section of their own.
@@ -369,7 +210,7 @@ def describe(store: ReadStore, iri: str, href: Href) -> Description:
     label = label_of(store, node)
     if label is None and text is not None:
         # An article's text has no label of its own; name it after its article.
-        article = _first_node(store, node, PIL + "textOf")
+        article = first_node(store, node, PIL + "textOf")
         title = label_of(store, article) if article is not None else None
         label = f"Text of “{title}”" if title else None
     return Description(
@@ -388,94 +229,6 @@ def describe(store: ReadStore, iri: str, href: Href) -> Description:
         summary=summary,
         notes=notes,
     )
-
-
-def _chains(store: ReadStore) -> tuple[Chain, ...]:
-    """The ontology's property chains, read from the few quads that state them."""
-    graph = ox.NamedNode(ONTOLOGY_GRAPH)
-    heads = list(store.quads_for_pattern(None, PROPERTY_CHAIN, None, graph))
-    quads: list[ox.Quad] = list(heads)
-    todo = [q.object for q in heads]
-    while todo and len(quads) < 1000:
-        node = todo.pop()
-        if isinstance(node, ox.BlankNode):
-            for q in store.quads_for_pattern(node, None, None, graph):
-                quads.append(q)
-                todo.append(q.object)
-    return Subsumption.of(quads).chains
-
-
-def _step(store: ReadStore, nodes: set[Any], prop: ox.NamedNode, back: bool) -> set[Any]:
-    out: set[Any] = set()
-    for n in nodes:
-        quads = (
-            store.quads_for_pattern(None, prop, n, None)  # type: ignore[arg-type]
-            if back
-            else store.quads_for_pattern(n, prop, None, None)  # type: ignore[arg-type]
-        )
-        out |= {q.subject if back else q.object for q in _asserted(quads)}
-    return out
-
-
-def chained(store: ReadStore, node: ox.NamedNode, href: Href) -> list[LinkGroup]:
-    """What the ontology's property chains give this resource, both ways: a threat's
-    pil:perceivedBy actors, and on an actor's page the threats it perceives."""
-    groups = []
-    for chain in _chains(store):
-        for forward in (True, False):
-            steps = chain.steps if forward else tuple((p, not b) for p, b in reversed(chain.steps))
-            reached: set[Any] = {node}
-            for prop, back in steps:
-                reached = _step(store, reached, prop, back)
-            values = sorted((value_of(store, r, href) for r in reached), key=lambda v: v.text)
-            if not values:
-                continue
-            group = LinkGroup(value_of(store, chain.target, href), values[:MAX_LINKS_PER_PREDICATE])
-            group.more = max(0, len(values) - MAX_LINKS_PER_PREDICATE)
-            if not forward:
-                group.inverse = inverse_label(store, chain.target.value)
-            groups.append(group)
-    return groups
-
-
-def inverse_label(store: ReadStore, predicate: str | None) -> str:
-    """How a link reads from its object ("perceived in"), from the ontology's
-    pil:inverseLabel; "" where the ontology gives none."""
-    if predicate is None:
-        return ""
-    node = named_node(predicate)
-    found = _first_literal(store, node, PIL + "inverseLabel") if node is not None else None
-    return found[:1].upper() + found[1:] if found else ""
-
-
-_SHAPED = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?path WHERE {
-  <%s> a/rdfs:subClassOf* ?class .
-  GRAPH <%s> { ?shape sh:targetClass ?class ; sh:property/sh:path ?path . FILTER(isIRI(?path)) }
-}"""
-
-
-def shaped_paths(store: ReadStore, node: ox.NamedNode) -> frozenset[str]:
-    """The properties the shapes ask of the resource's kinds (its classes and theirs): what
-    its page shows first, as the summary of what it is."""
-    rows = select(store, _SHAPED % (node.value, SHAPES_GRAPH), union=True)
-    return frozenset(row["path"].value for row in rows)
-
-
-_SHAPED_INTO = """PREFIX sh: <http://www.w3.org/ns/shacl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?path WHERE {
-  <%s> a/rdfs:subClassOf* ?class .
-  GRAPH <%s> { ?property sh:path ?path ; sh:class ?class . FILTER(isIRI(?path)) }
-}"""
-
-
-def shaped_paths_into(store: ReadStore, node: ox.NamedNode) -> frozenset[str]:
-    """The properties whose values the shapes require to be of the resource's kinds (sh:class):
-    the links other things are asked to make to it, which its summary counts."""
-    rows = select(store, _SHAPED_INTO % (node.value, SHAPES_GRAPH), union=True)
-    return frozenset(row["path"].value for row in rows)
 
 
 def graph_value(store: ReadStore, graph: ox.NamedNode, href: Href) -> Value:
@@ -499,7 +252,7 @@ def quotes_for(store: ReadStore, node: ox.NamedNode, href: Href) -> list[Quote]:
     for e in evidence:
         quote = quote_of(store, e, href)
         if quote is not None:
-            section = _first_node(store, e, PIL + "inSection")
+            section = first_node(store, e, PIL + "inSection")
             if section is not None:
                 quote = replace(quote, section=value_of(store, section, href))
             quotes.append(quote)
@@ -515,16 +268,16 @@ def citations_for(store: ReadStore, node: ox.NamedNode, href: Href) -> list[Cita
     for citation in citations:
         if not isinstance(citation, ox.NamedNode):
             continue
-        work = _first_node(store, citation, PIL + "citesWork")
-        target = _first_node(store, citation, PIL + "citedFor")
+        work = first_node(store, citation, PIL + "citesWork")
+        target = first_node(store, citation, PIL + "citedFor")
         words = None
-        ev = _first_node(store, citation, PIL + "hasEvidence")
+        ev = first_node(store, citation, PIL + "hasEvidence")
         if ev is not None:
-            words = _first_literal(store, ev, OA + "exact")
+            words = first_literal(store, ev, OA + "exact")
         found.append(
             CitationView(
                 source=value_of(store, work, href) if work else Value("(no source given)"),
-                page=_first_literal(store, citation, PIL + "pageLocator"),
+                page=first_literal(store, citation, PIL + "pageLocator"),
                 words=words,
                 citation=value_of(store, citation, href),
                 cited_for=value_of(store, target, href) if target and target != node else None,

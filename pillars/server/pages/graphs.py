@@ -28,12 +28,9 @@ from pillars.server.pages.base import (
     rdf_response,
     store,
 )
-from pillars.server.pages.describe import (
-    label_of,
-    value_of,
-)
 from pillars.server.pages.rdf import FORMATS, HTML, negotiate
 from pillars.server.pages.rdf import split_extension as split_ext
+from pillars.server.pages.terms import label_of, value_of
 from pillars.server.state import state
 from pillars.store_interface import select
 

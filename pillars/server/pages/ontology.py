@@ -36,10 +36,8 @@ from pillars.server.pages.base import (
     rdf_response,
     store,
 )
-from pillars.server.pages.describe import (
-    named_node,
-)
 from pillars.server.pages.rdf import BY_EXT, HTML, negotiate
+from pillars.server.pages.terms import named_node
 
 KINDS = (  # (owl type, heading): the order of the page's sections
     (OWL + "Class", "Classes"),

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from pillars.namespaces import OA
 from pillars.prefixes import compact
-from pillars.server.pages.describe import (
+from pillars.server.pages.terms import (
     LABEL_PREDICATES,
     QUOTE_LABEL_CHARS,
     Value,

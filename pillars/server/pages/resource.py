@@ -24,15 +24,10 @@ from pillars.server.pages.base import (
     rdf_response,
     store,
 )
-from pillars.server.pages.describe import (
-    Value,
-    describe,
-    description_triples,
-    exists,
-    value_of,
-)
+from pillars.server.pages.describe import describe, description_triples
 from pillars.server.pages.rdf import FORMATS, HTML, Format, negotiate
 from pillars.server.pages.rdf import split_extension as split_ext
+from pillars.server.pages.terms import Value, exists, value_of
 
 
 @bp.get("/id/", defaults={"path": ""})
