@@ -136,3 +136,13 @@ def test_the_taxonomy_is_the_second_tab(page: Any) -> None:
     page.get_by_label("Show the actors").check()
     page.wait_for_selector(".argmap-node.f-actor")
     assert page.locator("path.edge.r-perceiver").count() > 0
+
+
+def test_a_keyboard_reader_can_skip_the_boxes(page: Any) -> None:
+    skip = page.get_by_role("link", name="Skip past the map's boxes")
+    skip.focus()
+    assert skip.is_visible()  # shown while it has the focus
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#argmap-after"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.argmap-node')") is None
