@@ -610,6 +610,9 @@
       prepare("argument", data);
       prepare("taxonomy", data.taxonomy);
       app.hidden = false;
+      // On a phone the legend of some 15 kinds would push the map below the first screen.
+      var legend = section.querySelector(".argmap-kinds-box");
+      if (legend && window.matchMedia("(max-width: 40rem)").matches) legend.open = false;
       wireControls();
       wirePanning();
       return switchView("argument");
