@@ -14,6 +14,7 @@ import csv
 import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -227,3 +228,36 @@ def test_unknown_slug_names_the_nearest() -> None:
     assert caught.value.slug == "art-001"
     assert "art-0001" in caught.value.suggestions
     assert "no article 'art-001' in this dataset (did you mean art-0001" in str(caught.value)
+
+
+class RecordingStore:
+    """A store that notes every query and the dataset it was given, then answers it."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.asked: list[tuple[str, list[str] | None, bool]] = []
+
+    def query(self, query: str, **dataset: Any) -> Any:
+        named = dataset.get("named_graphs")
+        union = bool(dataset.get("use_default_graph_as_union"))
+        self.asked.append((query, None if named is None else [g.value for g in named], union))
+        return self.store.query(query, **dataset)
+
+    def __getattr__(self, name: str) -> Any:  # pattern lookups, graph names: not used here
+        raise AssertionError(f"the comparison called store.{name}")
+
+
+def test_every_query_is_bounded_to_the_chosen_graphs(synth_store: ox.Store) -> None:
+    """Per article: the article graphs as the query's dataset; else one graph by name
+    (shared, ontology). Never the union of all graphs, never an open GRAPH ?g."""
+    recording = RecordingStore(synth_store)
+    compare.compare(recording, ["art-0001", "art-0003"])  # type: ignore[arg-type]
+    chosen = ["https://w3id.org/pillars/graph/art-0001", "https://w3id.org/pillars/graph/art-0003"]
+    assert len(recording.asked) >= 8
+    for query, named, union in recording.asked:
+        assert not union, query
+        if named is not None:
+            assert named == chosen, query
+        else:
+            assert "GRAPH ?" not in query, query
+            assert "GRAPH <https://w3id.org/pillars/graph/" in query, query
