@@ -72,4 +72,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench all
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR_DIR)
+	rm -rf $(VENV) var build .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR_DIR)
