@@ -16,9 +16,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+from pages_fixture import launched_chromium
 
 STARTUP_SECONDS = 30.0
 LISTENING = re.compile(r"Listening at: (http://[\d.]+:\d+)")
@@ -96,6 +98,15 @@ def live_server() -> Iterator[str]:
     """Base URL (no trailing slash) of `pillars serve` with default settings."""
     with start_server() as server:
         yield server.url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium under Playwright for one test module (pages_fixture.launched_chromium: skip
+    without it, fail with CI=true). Per module, since Playwright's sync API cannot nest and
+    some suites launch their own."""
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")

@@ -12,16 +12,10 @@ from typing import Any
 
 import pytest
 import requests
-from pages_fixture import launched_chromium, watched_page
+from pages_fixture import watched_page
 
 TIMEOUT_MS = 20_000
 SLUG = "iranian-russian-security-convergence"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture()

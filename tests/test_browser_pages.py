@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pages_fixture import fixture_server, launched_chromium, watched_page
+from pages_fixture import fixture_server, watched_page
 
 TIMEOUT_MS = 15_000
 
@@ -18,12 +18,6 @@ TIMEOUT_MS = 15_000
 def base() -> Iterator[str]:
     with fixture_server() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture()

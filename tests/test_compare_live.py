@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import requests
 from conftest import start_server
-from pages_fixture import launched_chromium, watched_page
+from pages_fixture import watched_page
 
 from bench.synth import generate
 from pillars.corpus import discover
@@ -197,12 +197,6 @@ def test_page_structure(corpus: Path, path: str) -> None:
 
 
 # ---------------------------------------------------------------- in Chromium
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 def test_chromium_shows_columns_headed_by_titles_and_a_cell_opens_its_quote(

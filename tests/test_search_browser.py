@@ -12,15 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pages_fixture import launched_chromium, watched_page
+from pages_fixture import watched_page
 
 TIMEOUT_MS = 15_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pages_fixture import launched_chromium, watched_page
+from pages_fixture import watched_page
 from studio_fixture import REPO, SLUG, Studio, copy_corpus, running_studio, write_draft
 
 TIMEOUT_MS = 30_000
@@ -51,12 +51,6 @@ def studio(tmp_path: Path) -> Iterator[Studio]:
     write_draft(root / "instances" / SLUG)
     with running_studio(root) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture()
