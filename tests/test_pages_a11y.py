@@ -104,6 +104,9 @@ PAGES = [
     "/graph/fixture-article",
     "/dumps/",
     "/query?example=cq01-pillars",
+    "/map/fixture-article.html",
+    "/compare",
+    "/compare?articles=fixture-article",
 ]
 
 
