@@ -14,7 +14,6 @@ import io
 import re
 import shutil
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import pytest
 import requests
 from conftest import start_server
 from pages_fixture import watched_page
+from test_pages_a11y import check_structure
 
 from bench.synth import generate
 from pillars.corpus import discover
@@ -160,36 +160,20 @@ def test_bundled_article_csv_from_the_default_server(live_server: str) -> None:
     assert (trade["quote_start"], trade["quote_end"]) == ("1116", "1144")
 
 
-class Outline(HTMLParser):
-    """The start tags of a page, with their attributes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
 @pytest.mark.parametrize("path", ["/compare", "/compare?articles=art-0001,art-0002"])
 def test_page_structure(corpus: Path, path: str) -> None:
-    """One h1, every box labelled, links to #ids that exist; a table with a caption whose
-    headings say what they head (scope)."""
+    """The site's structure checks (tests/test_pages_a11y.py), and: every box labelled by a
+    <label for>; a table with a caption whose headings say what they head (scope)."""
     app = create_app(Settings(evaluators=1), store=memory_store(discover(corpus), entail=True))
     try:
-        outline = Outline()
-        outline.feed(app.test_client().get(path).get_data(as_text=True))
+        tags = check_structure(app.test_client(), path)
     finally:
         app_state(app).pool.close()
-    names = [t for t, _ in outline.tags]
-    assert names.count("h1") == 1 and names.count("main") == 1
-    ids = {a.get("id") for _, a in outline.tags}
-    labelled = {a.get("for") for t, a in outline.tags if t == "label"}
-    for tag, attrs in outline.tags:
+    names = [t for t, _ in tags]
+    labelled = {a.get("for") for t, a in tags if t == "label"}
+    for tag, attrs in tags:
         if tag == "input" and attrs.get("type") != "hidden":
             assert attrs.get("id") in labelled, f"unlabelled input {attrs}"
-        if tag == "a" and (attrs.get("href") or "").startswith("#"):
-            assert (attrs.get("href") or "")[1:] in ids
         if tag == "th":
             assert attrs.get("scope") in ("col", "row", "colgroup"), f"th without scope: {attrs}"
     if "table" in names:

@@ -135,7 +135,8 @@ def test_bundled_page_structure(bundled_app: Flask, path: str) -> None:
     check_structure(bundled_app.test_client(), path)
 
 
-def check_structure(client: FlaskClient, path: str) -> None:
+def check_structure(client: FlaskClient, path: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Assert the page's structure; return its start tags, for checks of one page's own."""
     outline = _Outline()
     outline.feed(client.get(path).get_data(as_text=True))
     tags = [t for t, _ in outline.tags]
@@ -153,3 +154,4 @@ def check_structure(client: FlaskClient, path: str) -> None:
         if tag == "a" and attrs.get("href", "").startswith("#"):
             assert attrs["href"][1:] in ids, f"link to missing #{attrs['href'][1:]}"
     assert "skip" in {a.get("class") for t, a in outline.tags if t == "a"}
+    return outline.tags
