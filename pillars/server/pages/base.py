@@ -34,7 +34,7 @@ from flask import (
 )
 
 from pillars.entailment import is_entailed_graph
-from pillars.namespaces import BASE, GRAPH, ONTOLOGY_GRAPH, PIL, SHAPES_GRAPH
+from pillars.namespaces import BASE, GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from pillars.server.pages.rdf import FORMATS, HTML, Format, negotiate, serialize
 from pillars.server.pages.terms import local_name, named_node, value_of
 from pillars.server.state import state
@@ -52,7 +52,6 @@ bp = Blueprint(
 PAGE_MAX_AGE = 300  # data changes only when the corpus is reloaded
 ASSET_MAX_AGE = 86_400  # asset URLs carry a content hash, so a day is safe
 SPECIAL_GRAPHS = {ONTOLOGY_GRAPH, SHAPES_GRAPH, GRAPH + "shared"}
-ARTICLE = ox.NamedNode(PIL + "Article")
 
 
 def store() -> ReadStore:

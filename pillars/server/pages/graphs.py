@@ -14,7 +14,6 @@ from pillars.export import write_rdf
 from pillars.namespaces import GRAPH, PIL
 from pillars.server.pages import article
 from pillars.server.pages.base import (
-    ARTICLE,
     PAGE_MAX_AGE,
     alternates,
     article_slugs,
@@ -146,7 +145,9 @@ def graph_summary(slug: str, articles: frozenset[str]) -> dict[str, Any]:
     if iri not in memo:
         memo[iri] = _graph_counts(g)
     size, counts = memo[iri]
-    node = next((q.subject for q in store().quads_for_pattern(None, RDF_TYPE, ARTICLE, g)), None)
+    node = next(
+        (q.subject for q in store().quads_for_pattern(None, RDF_TYPE, article.ARTICLE, g)), None
+    )
     byline = article.byline(store(), node, slug, link) if isinstance(node, ox.NamedNode) else {}
     return {
         **byline,

@@ -14,7 +14,6 @@ from pillars.entailment import asserted_graph
 from pillars.namespaces import GRAPH, ID
 from pillars.server.pages import argmap, article, text
 from pillars.server.pages.base import (
-    ARTICLE,
     alternates,
     bp,
     iris_under,
@@ -85,7 +84,7 @@ def _resource_document(iri: str, stem: str, fmt: Format) -> Response:
 
 def _article_slug(iri: str) -> str | None:
     """The slug of the graph in which `iri` is stated to be a pil:Article, if any."""
-    for quad in store().quads_for_pattern(ox.NamedNode(iri), RDF_TYPE, ARTICLE, None):
+    for quad in store().quads_for_pattern(ox.NamedNode(iri), RDF_TYPE, article.ARTICLE, None):
         graph = quad.graph_name
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(GRAPH):
             # An article typed by a subclass of pil:Article is a pil:Article in the entailed
