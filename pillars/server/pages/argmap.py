@@ -24,7 +24,7 @@ from pillars import aif, argmap_data
 from pillars.namespaces import ID, OA, PIL, article_graph
 from pillars.server.errors import HttpError
 from pillars.server.pages.article import article_of
-from pillars.server.pages.base import PAGE_MAX_AGE, article_slugs, bp, linker, store
+from pillars.server.pages.base import article_slugs, bp, linker, store
 from pillars.server.pages.terms import label_of, local_name
 from pillars.store_interface import ReadStore, select
 
@@ -218,10 +218,8 @@ def _known_slug(slug: str) -> None:
 
 
 def _json(value: object) -> Response:
-    response = Response(json.dumps(value, ensure_ascii=False), mimetype="application/json")
-    response.cache_control.public = True
-    response.cache_control.max_age = PAGE_MAX_AGE
-    return response
+    # Cache-Control and the ETag come from the blueprint's `caching`, as for every page.
+    return Response(json.dumps(value, ensure_ascii=False), mimetype="application/json")
 
 
 @bp.get("/map/<slug>.json")
